@@ -1,0 +1,74 @@
+"""The base every store endpoint is built on. It fails closed:
+
+- it answers only on a store host (never on the platform host, never without a resolved store);
+- the caller must be an authenticated, active member of this store's staff (a user row of this store's
+  schema, so a session or token of another store cannot even be looked up here);
+- a subclass must name its queryset through `get_store_queryset()`; forgetting it is an error, never
+  "everything";
+- while the store is suspended, only reads are allowed.
+"""
+
+from django.utils.translation import gettext as _
+from rest_framework import permissions, viewsets
+from rest_framework.exceptions import PermissionDenied
+
+from tenants.hosts import request_store
+
+current_store = request_store
+
+
+class IsStoreStaff(permissions.BasePermission):
+    message = _("Only this store's staff can use this endpoint.")
+
+    def has_permission(self, request, view):
+        user = request.user
+        return current_store(request) is not None and user.is_authenticated and user.is_store_staff
+
+
+class IsStoreManager(IsStoreStaff):
+    message = _("Only the owner or an administrator can do this.")
+
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) and (
+            request.method in permissions.SAFE_METHODS or request.user.can_manage_store
+        )
+
+
+class StoreWritable(permissions.BasePermission):
+    def has_permission(self, request, view):
+        store = current_store(request)
+        if store is not None and store.is_suspended and request.method not in permissions.SAFE_METHODS:
+            raise PermissionDenied(
+                _("This store is suspended by the platform: %(reason)s") % {"reason": store.status_reason}
+            )
+        return True
+
+
+class StoreScopedMixin:
+    permission_classes = [IsStoreStaff, StoreWritable]
+
+    @property
+    def store(self):
+        store = current_store(self.request)
+        if store is None:
+            raise PermissionDenied(_("This endpoint answers on a store's own address only."))
+        return store
+
+    def get_store_queryset(self):
+        raise NotImplementedError(f"{type(self).__name__} must define get_store_queryset()")
+
+    def get_queryset(self):
+        self.store  # noqa: B018 - refuses to build any queryset off a store host
+        return self.get_store_queryset()
+
+
+class StoreViewSet(StoreScopedMixin, viewsets.GenericViewSet):
+    """Base for store endpoints: compose with DRF's mixins (ListModelMixin, ...)."""
+
+
+class StoreModelViewSet(StoreScopedMixin, viewsets.ModelViewSet):
+    pass
+
+
+class StoreReadOnlyViewSet(StoreScopedMixin, viewsets.ReadOnlyModelViewSet):
+    pass

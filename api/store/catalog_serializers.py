@@ -1,0 +1,281 @@
+"""Shapes of the catalogue API. Read serializers render models; input serializers only parse the
+request into what the shop services take (the services check every rule)."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from shop.models import SKU, Brand, Category, Product, ProductImage, StockMovement
+
+
+def _url(file) -> str | None:
+    return file.url if file else None
+
+
+# --- read ---------------------------------------------------------------------------------------------
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    image = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Category
+        fields = ["id", "name", "parent", "icon", "image", "sort_order", "is_visible"]
+        read_only_fields = fields
+
+    def get_image(self, category) -> str | None:
+        return _url(category.image)
+
+
+class BrandSerializer(serializers.ModelSerializer):
+    logo = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Brand
+        fields = ["id", "name", "logo", "sort_order"]
+        read_only_fields = fields
+
+    def get_logo(self, brand) -> str | None:
+        return _url(brand.logo)
+
+
+class SKUSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SKU
+        fields = [
+            "id",
+            "product",
+            "spec_values",
+            "spec_key",
+            "price",
+            "original_price",
+            "cost_price",
+            "stock",
+            "low_stock_threshold",
+            "weight_grams",
+            "barcode",
+            "is_active",
+            "sales_count",
+        ]
+        read_only_fields = fields
+
+
+class ProductImageSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    thumbnail = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProductImage
+        fields = ["id", "url", "thumbnail", "width", "height", "sort_order"]
+        read_only_fields = fields
+
+    def get_url(self, image) -> str | None:
+        return _url(image.image)
+
+    def get_thumbnail(self, image) -> str | None:
+        return _url(image.thumbnail)
+
+
+class ProductListSerializer(serializers.ModelSerializer):
+    category_name = serializers.CharField(source="category.name", read_only=True, default=None)
+    brand_name = serializers.CharField(source="brand.name", read_only=True, default=None)
+    thumbnail = serializers.SerializerMethodField()
+    total_stock = serializers.IntegerField(read_only=True, help_text="Stock of the active SKUs, summed.")
+
+    class Meta:
+        model = Product
+        fields = [
+            "id",
+            "code",
+            "title",
+            "subtitle",
+            "status",
+            "category",
+            "category_name",
+            "brand",
+            "brand_name",
+            "tags",
+            "min_price",
+            "max_price",
+            "total_stock",
+            "in_stock",
+            "sales_count",
+            "thumbnail",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_thumbnail(self, product) -> str | None:
+        image = product.main_image
+        return _url(image.thumbnail or image.image) if image else None
+
+
+class ProductDetailSerializer(ProductListSerializer):
+    skus = SKUSerializer(many=True, read_only=True)
+    images = ProductImageSerializer(many=True, read_only=True)
+    main_image = serializers.PrimaryKeyRelatedField(read_only=True)
+    video_file = serializers.SerializerMethodField()
+
+    class Meta(ProductListSerializer.Meta):
+        fields = [
+            *ProductListSerializer.Meta.fields,
+            "share_copy",
+            "description",
+            "specs",
+            "skus",
+            "images",
+            "main_image",
+            "video_url",
+            "video_file",
+            "published_at",
+        ]
+        read_only_fields = fields
+
+    def get_video_file(self, product) -> str | None:
+        return _url(product.video_file)
+
+
+class StockMovementSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = StockMovement
+        fields = ["id", "sku", "change", "stock_after", "reason", "reference", "note", "actor", "created_at"]
+        read_only_fields = fields
+
+    def get_actor(self, movement) -> str | None:
+        actor = movement.actor
+        return (actor.name or actor.email) if actor else None
+
+
+# --- input -----------------------------------------------------------------------------------------------
+
+# Money travels as a string ("12.50") or a JSON number; the service parses it (never as a float).
+_money = {"required": False, "allow_null": True, "allow_blank": True, "max_length": 20}
+
+
+class SpecInputSerializer(serializers.Serializer):
+    name = serializers.CharField(allow_blank=True, max_length=100)
+    values = serializers.ListField(child=serializers.CharField(allow_blank=True, max_length=100))
+
+
+@extend_schema_field({"type": "string", "example": "12.50", "nullable": True})
+class MoneyField(serializers.CharField):
+    pass
+
+
+class SkuInputSerializer(serializers.Serializer):
+    spec_values = serializers.ListField(
+        child=serializers.CharField(max_length=100), required=False, default=list
+    )
+    price = MoneyField(max_length=20, allow_blank=True)
+    original_price = MoneyField(**_money)
+    cost_price = MoneyField(**_money)
+    stock = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="New SKU: its initial stock (null = 0). Existing SKU: null or absent leaves the stock as "
+        "it is; a number sets it (relative to `stock_seen` when given).",
+    )
+    stock_seen = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The stock you read. With it, an existing SKU's stock moves by (stock - stock_seen) from "
+        "what it is now, so orders placed since your read are kept; refused (400) below 0.",
+    )
+    low_stock_threshold = serializers.IntegerField(required=False, default=0)
+    weight_grams = serializers.IntegerField(required=False, default=0)
+    barcode = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
+    is_active = serializers.BooleanField(required=False, default=True)
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        for name in ("original_price", "cost_price"):
+            if values.get(name) == "":
+                values[name] = None
+        return values
+
+
+class ProductInputSerializer(serializers.Serializer):
+    """What create and update take. On update, `version` (the one you read) is required: a stale one
+    answers 409. PATCH may leave fields out; they keep their current values."""
+
+    title = serializers.CharField(allow_blank=True, max_length=500)
+    code = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    subtitle = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+    share_copy = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=100_000)
+    category = serializers.IntegerField(required=False, allow_null=True, default=None)
+    brand = serializers.IntegerField(required=False, allow_null=True, default=None)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=100), required=False, default=list, max_length=100
+    )
+    specs = SpecInputSerializer(many=True, required=False, default=list)
+    skus = SkuInputSerializer(many=True)
+    status = serializers.ChoiceField(choices=Product.Status.choices, required=False)
+    video_url = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+    version = serializers.IntegerField(required=False)
+
+
+class BulkActionSerializer(serializers.Serializer):
+    ACTIONS = ["on_sale", "off_sale", "draft", "delete", "move_category"]
+    action = serializers.ChoiceField(choices=ACTIONS)
+    ids = serializers.ListField(child=serializers.IntegerField(), max_length=1000)
+    category = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class BulkResultSerializer(serializers.Serializer):
+    changed = serializers.IntegerField()
+
+
+class CategoryInputSerializer(serializers.Serializer):
+    name = serializers.CharField(allow_blank=True, max_length=200)
+    parent = serializers.IntegerField(required=False, allow_null=True, default=None)
+    icon = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    image = serializers.FileField(required=False, allow_null=True, default=None)
+    clear_image = serializers.BooleanField(required=False, default=False)
+    sort_order = serializers.IntegerField(required=False, default=0)
+    is_visible = serializers.BooleanField(required=False, default=True)
+
+
+class BrandInputSerializer(serializers.Serializer):
+    name = serializers.CharField(allow_blank=True, max_length=200)
+    logo = serializers.FileField(required=False, allow_null=True, default=None)
+    clear_logo = serializers.BooleanField(required=False, default=False)
+    sort_order = serializers.IntegerField(required=False, default=0)
+
+
+class StockAdjustSerializer(serializers.Serializer):
+    """Exactly one of `new_stock` (set to) or `delta` (change by)."""
+
+    new_stock = serializers.IntegerField(required=False, allow_null=True, default=None)
+    delta = serializers.IntegerField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+
+class ImageUploadSerializer(serializers.Serializer):
+    images = serializers.ListField(child=serializers.FileField())
+
+
+class ImportInputSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class ImportRowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    column = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ImportRejectedSerializer(serializers.Serializer):
+    file = serializers.ListField(child=serializers.CharField())
+    rows = ImportRowErrorSerializer(many=True)
+
+
+class ImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    skus = serializers.IntegerField()

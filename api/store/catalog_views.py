@@ -1,0 +1,427 @@
+"""The catalogue API of a store: products (with their SKU matrix), categories, brands, SKU stock,
+import and export. Each endpoint parses its input, calls one shop service and renders the result; the
+services' domain errors become 4xx answers (api/exceptions.py)."""
+
+import json
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, renderers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from api.base import StoreViewSet, StoreWritable
+from api.store.catalog_permissions import CatalogEditorOrReadOnly
+from api.store.catalog_serializers import (
+    BrandInputSerializer,
+    BrandSerializer,
+    BulkActionSerializer,
+    BulkResultSerializer,
+    CategoryInputSerializer,
+    CategorySerializer,
+    ImageUploadSerializer,
+    ImportInputSerializer,
+    ImportRejectedSerializer,
+    ImportResultSerializer,
+    ProductDetailSerializer,
+    ProductInputSerializer,
+    ProductListSerializer,
+    SKUSerializer,
+    StockAdjustSerializer,
+    StockMovementSerializer,
+)
+from shop import media
+from shop.models import SKU, Brand, Category, Product
+from shop.selectors import console as selectors
+from shop.services import catalog, importing, inventory
+
+ID = "[0-9]+"
+
+
+class CatalogViewSet(StoreViewSet):
+    permission_classes = [CatalogEditorOrReadOnly, StoreWritable]
+    lookup_value_regex = ID
+
+
+# --- products ------------------------------------------------------------------------------------------
+
+PRODUCT_FILTERS = [
+    OpenApiParameter("search", str, description="Keyword: title, subtitle, brand, tags, code or barcode"),
+    OpenApiParameter("status", str, enum=Product.Status.values),
+    OpenApiParameter("category", int, description="A category id (a top category includes its children)"),
+    OpenApiParameter("brand", int),
+    OpenApiParameter("low_stock", bool, description="Only products with a SKU at or below its threshold"),
+    OpenApiParameter("sort", str, enum=list(selectors.CONSOLE_SORTS)),
+]
+
+
+def _product_filters(params) -> dict:
+    def number(name):
+        value = params.get(name, "")
+        return int(value) if value.isdigit() else None
+
+    return {
+        "search": params.get("search", "").strip()[:100],
+        "status": params.get("status", ""),
+        "category": number("category"),
+        "brand": number("brand"),
+        "low_stock_only": params.get("low_stock", "").lower() in ("1", "true", "yes"),
+        "sort": params.get("sort", "-created"),
+    }
+
+
+def _current_values(product: Product) -> dict:
+    """The product as the input serializer shapes it: what a PATCH leaves out keeps these values. SKU
+    rows carry no stock: a PATCH without `skus` never touches the stock (orders keep changing it)."""
+    return {
+        "title": product.title,
+        "code": product.code,
+        "subtitle": product.subtitle,
+        "share_copy": product.share_copy,
+        "description": product.description,
+        "category": product.category_id,
+        "brand": product.brand_id,
+        "tags": list(product.tags),
+        "specs": list(product.specs or []),
+        "skus": [
+            {
+                "spec_values": list(sku.spec_values or []),
+                "price": sku.price,
+                "original_price": sku.original_price,
+                "cost_price": sku.cost_price,
+                "stock": None,
+                "low_stock_threshold": sku.low_stock_threshold,
+                "weight_grams": sku.weight_grams,
+                "barcode": sku.barcode,
+                "is_active": sku.is_active,
+            }
+            for sku in product.skus.all()
+        ],
+        "video_url": product.video_url,
+    }
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else json.dumps(data, default=str).encode()
+
+
+class XLSXRenderer(renderers.BaseRenderer):
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else json.dumps(data, default=str).encode()
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=PRODUCT_FILTERS),
+    retrieve=extend_schema(responses=ProductDetailSerializer),
+)
+class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogViewSet):
+    """Products of this store with their SKUs. Everyone on the staff reads; owner, administrators and
+    operations staff write. An update must carry the `version` it was based on: a stale one answers 409."""
+
+    serializer_class = ProductListSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_store_queryset(self):
+        if self.action == "list":
+            return selectors.console_products(**_product_filters(self.request.query_params))
+        return selectors.console_products()
+
+    def get_serializer_class(self):
+        return ProductListSerializer if self.action == "list" else ProductDetailSerializer
+
+    def get_object(self):
+        self.store  # noqa: B018 - never off a store host
+        product = selectors.product_for_edit(pk=self.kwargs["pk"])
+        self.check_object_permissions(self.request, product)
+        return product
+
+    def _detail(self, product, *, code=status.HTTP_200_OK):
+        return Response(ProductDetailSerializer(selectors.product_for_edit(pk=product.pk)).data, status=code)
+
+    @extend_schema(request=ProductInputSerializer, responses={201: ProductDetailSerializer})
+    def create(self, request):
+        serializer = ProductInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        product = catalog.save_product(
+            store=self.store, actor=request.user, status=data.pop("status", None), **data
+        )
+        return self._detail(product, code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=ProductInputSerializer,
+        responses={200: ProductDetailSerializer, 409: OpenApiResponse(description="stale version")},
+    )
+    def update(self, request, pk=None):
+        return self._update(request, partial=False)
+
+    @extend_schema(
+        request=ProductInputSerializer,
+        responses={200: ProductDetailSerializer, 409: OpenApiResponse(description="stale version")},
+    )
+    def partial_update(self, request, pk=None):
+        return self._update(request, partial=True)
+
+    def _update(self, request, *, partial: bool):
+        product = self.get_object()
+        serializer = ProductInputSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if "version" not in data:
+            raise ValidationError({"version": [_("Send the version of the product you are changing.")]})
+        version = data.pop("version")
+        new_status = data.pop("status", None)
+        values = {**_current_values(product), **data} if partial else data
+        product = catalog.save_product(
+            store=self.store,
+            product=product,
+            expected_version=version,
+            actor=request.user,
+            status=new_status,
+            **values,
+        )
+        return self._detail(product)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, pk=None):
+        catalog.delete_product(product=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request={"multipart/form-data": ImageUploadSerializer}, responses={201: ProductDetailSerializer}
+    )
+    @action(detail=True, methods=["post"], url_path="images", parser_classes=[MultiPartParser, FormParser])
+    def add_images(self, request, pk=None):
+        """Add pictures to the gallery (multipart field `images`, several allowed)."""
+        product = self.get_object()
+        media.add_product_images(product=product, files=request.FILES.getlist("images"))
+        return self._detail(product, code=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=ProductDetailSerializer)
+    @action(detail=True, methods=["post"], url_path=r"images/(?P<image_id>[0-9]+)/main")
+    def main_image(self, request, pk=None, image_id=None):
+        """Make a picture of the gallery the main one."""
+        product = self.get_object()
+        media.set_main_image(product=product, image_id=int(image_id))
+        return self._detail(product)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["delete"], url_path=r"images/(?P<image_id>[0-9]+)")
+    def delete_image(self, request, pk=None, image_id=None):
+        media.delete_product_image(product=self.get_object(), image_id=int(image_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=BulkActionSerializer, responses=BulkResultSerializer)
+    @action(detail=False, methods=["post"], url_path="bulk")
+    def bulk(self, request):
+        """Put on sale, take off sale, back to draft, delete or move to a category several products at
+        once; all or nothing."""
+        serializer = BulkActionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        ids, what = data["ids"], data["action"]
+        if what == "delete":
+            changed = catalog.bulk_delete(product_ids=ids, actor=request.user)
+        elif what == "move_category":
+            changed = catalog.bulk_move_category(
+                product_ids=ids, category=data["category"], actor=request.user
+            )
+        else:
+            changed = catalog.bulk_set_status(product_ids=ids, status=what, actor=request.user)
+        return Response({"changed": changed})
+
+    @extend_schema(
+        request={"multipart/form-data": ImportInputSerializer},
+        responses={201: ImportResultSerializer, 400: ImportRejectedSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
+    def import_file(self, request):
+        """Import a CSV or XLSX file (one row per SKU, columns as in the export). If any row is wrong,
+        nothing is imported and the answer lists every problem by row and column."""
+        serializer = ImportInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        try:
+            result = importing.import_products(
+                store=self.store, file=upload, filename=upload.name, actor=request.user
+            )
+        except importing.ImportRejected as error:
+            body = {
+                **error.as_dict(),
+                "rows": [{"row": e.row, "column": e.column, "message": e.message} for e in error.rows],
+            }
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            {"created": result.created, "updated": result.updated, "skus": result.skus},
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str, enum=["csv", "xlsx"]), *PRODUCT_FILTERS],
+        responses={
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (200, XLSXRenderer.media_type): OpenApiTypes.BINARY,
+        },
+    )
+    @action(detail=False, methods=["get"], url_path="export", renderer_classes=[CSVRenderer, XLSXRenderer])
+    def export(self, request):
+        """The products (filtered like the list) as CSV (UTF-8 with BOM) or XLSX, one row per SKU."""
+        products = selectors.console_products(**_product_filters(request.query_params))
+        if request.accepted_renderer.format == "xlsx":
+            body, content_type = importing.export_products_xlsx(products), XLSXRenderer.media_type
+        else:
+            body, content_type = importing.export_products_csv(products), "text/csv; charset=utf-8"
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="products.{request.accepted_renderer.format}"'
+        )
+        return response
+
+
+# --- SKUs and stock ------------------------------------------------------------------------------------
+
+
+@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("product", int)]))
+class SKUViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogViewSet):
+    """SKUs with their stock. Adjust the stock by hand (with a reason) and read each SKU's movements."""
+
+    serializer_class = SKUSerializer
+
+    def get_store_queryset(self):
+        skus = SKU.objects.order_by("product_id", "id")
+        product = self.request.query_params.get("product", "")
+        if self.action == "list" and product:
+            skus = skus.filter(product_id=int(product)) if product.isdigit() else skus.none()
+        return skus
+
+    @extend_schema(request=StockAdjustSerializer, responses=SKUSerializer)
+    @action(detail=True, methods=["post"], url_path="adjust-stock")
+    def adjust_stock(self, request, pk=None):
+        sku = self.get_object()
+        serializer = StockAdjustSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        inventory.adjust_stock(
+            sku=sku, new_stock=data["new_stock"], delta=data["delta"], note=data["note"], actor=request.user
+        )
+        sku.refresh_from_db()
+        return Response(SKUSerializer(sku).data)
+
+    @extend_schema(responses=StockMovementSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def movements(self, request, pk=None):
+        sku = self.get_object()
+        page = self.paginate_queryset(selectors.sku_movements(sku=sku))
+        return self.get_paginated_response(StockMovementSerializer(page, many=True).data)
+
+
+# --- categories and brands -----------------------------------------------------------------------------
+
+
+class CategoryViewSet(mixins.RetrieveModelMixin, CatalogViewSet):
+    """The two-level category tree, flat: each category names its parent (null for a top category)."""
+
+    serializer_class = CategorySerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    pagination_class = None
+
+    def get_store_queryset(self):
+        return Category.objects.order_by("sort_order", "id")
+
+    @extend_schema(responses=CategorySerializer(many=True))
+    def list(self, request):
+        """Every category in tree order: each top category followed by its sub-categories."""
+        self.store  # noqa: B018 - fails closed off a store host
+        tree = selectors.category_tree()
+        ordered = [category for top in tree for category in (top, *top.children.all())]
+        return Response(CategorySerializer(ordered, many=True).data)
+
+    @extend_schema(request=CategoryInputSerializer, responses={201: CategorySerializer})
+    def create(self, request):
+        serializer = CategoryInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("clear_image")
+        category = catalog.create_category(**data)
+        return Response(CategorySerializer(category).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CategoryInputSerializer, responses=CategorySerializer)
+    def update(self, request, pk=None):
+        return self._update(request, partial=False)
+
+    @extend_schema(request=CategoryInputSerializer, responses=CategorySerializer)
+    def partial_update(self, request, pk=None):
+        return self._update(request, partial=True)
+
+    def _update(self, request, *, partial: bool):
+        category = self.get_object()
+        serializer = CategoryInputSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        current = {
+            "name": category.name,
+            "parent": category.parent_id,
+            "icon": category.icon,
+            "sort_order": category.sort_order,
+            "is_visible": category.is_visible,
+        }
+        values = {**current, **serializer.validated_data} if partial else dict(serializer.validated_data)
+        category = catalog.update_category(category=category, **values)
+        return Response(CategorySerializer(category).data)
+
+    @extend_schema(responses={204: None, 409: OpenApiResponse(description="has sub-categories or products")})
+    def destroy(self, request, pk=None):
+        catalog.delete_category(category=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class BrandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogViewSet):
+    serializer_class = BrandSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_store_queryset(self):
+        return Brand.objects.order_by("sort_order", "name")
+
+    @extend_schema(request=BrandInputSerializer, responses={201: BrandSerializer})
+    def create(self, request):
+        serializer = BrandInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("clear_logo")
+        brand = catalog.create_brand(**data)
+        return Response(BrandSerializer(brand).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=BrandInputSerializer, responses=BrandSerializer)
+    def update(self, request, pk=None):
+        return self._update(request, partial=False)
+
+    @extend_schema(request=BrandInputSerializer, responses=BrandSerializer)
+    def partial_update(self, request, pk=None):
+        return self._update(request, partial=True)
+
+    def _update(self, request, *, partial: bool):
+        brand = self.get_object()
+        serializer = BrandInputSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        current = {"name": brand.name, "sort_order": brand.sort_order}
+        values = {**current, **serializer.validated_data} if partial else dict(serializer.validated_data)
+        brand = catalog.update_brand(brand=brand, **values)
+        return Response(BrandSerializer(brand).data)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, pk=None):
+        catalog.delete_brand(brand=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)

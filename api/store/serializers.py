@@ -1,0 +1,62 @@
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from tenants.models import Store
+
+
+class StoreSerializer(serializers.ModelSerializer):
+    template = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    plan = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Store
+        fields = [
+            "name",
+            "slug",
+            "status",
+            "status_reason",
+            "template",
+            "currency",
+            "time_zone",
+            "claimed_at",
+            "plan",
+        ]
+
+    def get_plan(self, store) -> str | None:
+        from billing.quotas import plan_for
+
+        plan = plan_for(store)
+        return plan.code if plan else None
+
+
+class StoreSettingsSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    template = serializers.CharField(max_length=40)
+
+
+class StaffSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = get_user_model()
+        fields = ["id", "email", "name", "phone", "role", "is_active", "date_joined", "last_login"]
+        read_only_fields = fields
+
+
+class StaffCreateSerializer(serializers.Serializer):
+    email = serializers.CharField(max_length=254)
+    name = serializers.CharField(max_length=80)
+    role = serializers.CharField(max_length=20)
+    password = serializers.CharField(max_length=128, required=False, allow_blank=True, write_only=True)
+
+
+class StaffUpdateSerializer(serializers.Serializer):
+    role = serializers.CharField(max_length=20, required=False)
+    is_active = serializers.BooleanField(required=False)
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    email = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()

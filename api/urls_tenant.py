@@ -1,0 +1,19 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from api.store import views
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("staff", views.StaffViewSet, basename="api-staff")
+
+urlpatterns = [
+    path("store/", views.StoreDetail.as_view(), name="api-store"),
+    path("auth/token/", views.ObtainToken.as_view(), name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(urlconf="config.urls_tenant"), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    *router.urls,
+    path("", include("api.store.catalog_urls")),
+]

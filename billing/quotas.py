@@ -1,0 +1,70 @@
+"""The one place that answers what a store's plan allows. Every limit check goes through here."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from billing.models import Plan, Subscription
+from tenants.errors import QuotaExceeded
+
+LEGAL_MAX_DISTRIBUTION_LEVELS = 3  # Chinese law caps multi-level distribution at three levels
+
+LIMIT_LABELS = {
+    "products": gettext_lazy("products"),
+    "distributors": gettext_lazy("distributors"),
+    "staff": gettext_lazy("staff members"),
+    "distribution_levels": gettext_lazy("distribution levels"),
+}
+
+
+def plan_for(store) -> Plan | None:
+    """The plan the store is on (None for the platform itself or an unclaimed schema)."""
+    cached = getattr(store, "_plan_cache", None)
+    if cached is not None:
+        return cached
+    sub = Subscription.objects.select_related("plan").filter(store_id=store.pk).first()
+    plan = sub.plan if sub else None
+    store._plan_cache = plan
+    return plan
+
+
+def limit(store, key: str) -> int | None:
+    plan = plan_for(store)
+    return plan.limit(key) if plan else None
+
+
+def check_limit(store, key: str, *, current: int, adding: int = 1) -> None:
+    allowed = limit(store, key)
+    if allowed is not None and current + adding > allowed:
+        raise QuotaExceeded(
+            _("Your plan allows %(n)s %(what)s. Upgrade your plan to add more.")
+            % {"n": allowed, "what": LIMIT_LABELS.get(key, key)},
+            code=f"quota_{key}",
+        )
+
+
+def has_feature(store, key: str) -> bool:
+    plan = plan_for(store)
+    return bool(plan and plan.has_feature(key))
+
+
+def require_feature(store, key: str) -> None:
+    if not has_feature(store, key):
+        raise QuotaExceeded(
+            _("Your plan does not include this feature. Upgrade to use it."), code=f"feature_{key}"
+        )
+
+
+def distribution_levels(store) -> int:
+    """Levels of commission the store may pay: its plan's number, never more than the law's three."""
+    allowed = limit(store, "distribution_levels")
+    return min(
+        allowed if allowed is not None else LEGAL_MAX_DISTRIBUTION_LEVELS, LEGAL_MAX_DISTRIBUTION_LEVELS
+    )
+
+
+def usage_summary(store, counts: dict[str, int]) -> list[dict]:
+    """Rows for the console dashboard: what is used against what the plan allows."""
+    return [
+        {"key": key, "label": LIMIT_LABELS.get(key, key), "used": used, "limit": limit(store, key)}
+        for key, used in counts.items()
+    ]

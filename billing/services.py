@@ -1,0 +1,95 @@
+"""Subscriptions and the plan catalogue."""
+
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from billing.models import FEATURE_KEYS, LIMIT_KEYS, Plan, Subscription
+from tenants.errors import InvalidInput
+from tenants.services.operator import record_operator_action
+
+
+def start_subscription(*, store, plan_code: str) -> Subscription:
+    plan = Plan.objects.filter(code=plan_code, is_public=True).first()
+    if plan is None:
+        raise InvalidInput({"plan": [_("Choose one of the plans.")]})
+    now = timezone.now()
+    return Subscription.objects.create(
+        store=store,
+        plan=plan,
+        status=Subscription.Status.TRIALING if plan.is_trial else Subscription.Status.ACTIVE,
+        started_at=now,
+        trial_ends_at=now + timedelta(days=plan.trial_days) if plan.is_trial else None,
+    )
+
+
+def _parse_plan_input(data: dict) -> dict:
+    errors: dict[str, list[str]] = {}
+    cleaned: dict = {}
+    cleaned["name"] = (data.get("name") or "").strip()
+    if not cleaned["name"]:
+        errors["name"] = [_("A plan needs a name.")]
+    cleaned["tagline"] = (data.get("tagline") or "").strip()[:140]
+    for field in ("price_monthly", "price_yearly"):
+        try:
+            value = Decimal(str(data.get(field) or "0")).quantize(Decimal("0.01"))
+            if value < 0:
+                raise InvalidOperation
+            cleaned[field] = value
+        except (InvalidOperation, ValueError):
+            errors[field] = [_("Enter a price of zero or more.")]
+    try:
+        cleaned["trial_days"] = int(data.get("trial_days") or 0)
+        if not 0 <= cleaned["trial_days"] <= 90:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["trial_days"] = [_("Trial days are a whole number from 0 to 90.")]
+    limits = {}
+    for key in LIMIT_KEYS:
+        raw = data.get(f"limit_{key}")
+        if raw in (None, ""):
+            limits[key] = None
+            continue
+        try:
+            limits[key] = int(raw)
+            if limits[key] < 0:
+                raise ValueError
+        except (TypeError, ValueError):
+            errors[f"limit_{key}"] = [_("Enter a whole number, or leave empty for unlimited.")]
+    if limits.get("distribution_levels") is not None and not 1 <= limits["distribution_levels"] <= 3:
+        errors["limit_distribution_levels"] = [_("Distribution levels are 1, 2 or 3 (the legal maximum).")]
+    cleaned["limits"] = limits
+    cleaned["features"] = {key: bool(data.get(f"feature_{key}")) for key in FEATURE_KEYS}
+    cleaned["is_public"] = bool(data.get("is_public"))
+    if errors:
+        raise InvalidInput(errors)
+    return cleaned
+
+
+@transaction.atomic
+def update_plan(*, plan: Plan, actor, data: dict, reason: str = "") -> Plan:
+    cleaned = _parse_plan_input(data)
+    before = {k: str(getattr(plan, k)) for k in cleaned}
+    for key, value in cleaned.items():
+        setattr(plan, key, value)
+    plan.save()
+    after = {k: str(getattr(plan, k)) for k in cleaned}
+    changes = {k: [before[k], after[k]] for k in cleaned if before[k] != after[k]}
+    record_operator_action(actor=actor, action="plan.update", target=plan, reason=reason, changes=changes)
+    return plan
+
+
+@transaction.atomic
+def create_plan(*, actor, code: str, data: dict) -> Plan:
+    code = (code or "").strip().lower()
+    if not code or not code.replace("-", "").replace("_", "").isalnum():
+        raise InvalidInput({"code": [_("A code of letters, digits, hyphens.")]})
+    if Plan.objects.filter(code=code).exists():
+        raise InvalidInput({"code": [_("A plan with this code exists.")]})
+    cleaned = _parse_plan_input(data)
+    plan = Plan.objects.create(code=code, sort_order=Plan.objects.count(), **cleaned)
+    record_operator_action(actor=actor, action="plan.create", target=plan, changes={"code": code})
+    return plan

@@ -1,0 +1,20 @@
+"""URLs of the platform host (<domain>): landing, pricing, signup, operator console, platform API."""
+
+from django.conf import settings
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from frontend.views import health
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("ping", health.ping, name="ping"),
+    path("operator/", include("frontend.urls.operator")),
+    path("api/v1/", include("api.urls_public")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("frontend.urls.platform")),
+]
+if settings.SERVE_MEDIA:
+    urlpatterns.insert(0, re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
+handler404 = "frontend.views.errors.not_found"
+handler500 = "frontend.views.errors.server_error"

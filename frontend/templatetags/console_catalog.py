@@ -1,0 +1,23 @@
+"""Template helpers for the console's catalogue navigation."""
+
+from django import template
+
+from frontend.views.access import on_store_host
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def unread_notification_count(context) -> int:
+    """Unread merchant notices (low stock, ...) for the console's nav badge; 0 off a store host."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if (
+        request is None
+        or not on_store_host(request)
+        or not (user and user.is_authenticated and user.is_store_staff)
+    ):
+        return 0
+    from shop.selectors.console import unread_notification_count as count
+
+    return count()

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from frontend.views import console
+
+app_name = "console"
+urlpatterns = [
+    path("", console.dashboard, name="dashboard"),
+    path("login/", console.login_view, name="login"),
+    path("login/token/", console.token_login, name="token_login"),
+    path("logout/", console.logout_view, name="logout"),
+    path("settings/", console.store_settings, name="settings"),
+    path("staff/", console.staff_list, name="staff"),
+    path("staff/<int:pk>/role/", console.staff_role, name="staff_role"),
+    path("staff/<int:pk>/active/", console.staff_active, name="staff_active"),
+]

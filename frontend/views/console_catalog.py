@@ -1,0 +1,625 @@
+"""The console's catalogue pages (/console/products/, categories, brands, stock, import/export,
+notifications, shop settings). Each view parses input, calls one shop service and renders the result;
+the rules live in shop/services. Everyone on the staff may look; only catalogue editors may change."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from frontend.forms import apply_domain_error
+from frontend.forms_catalog import (
+    BrandForm,
+    BulkActionForm,
+    CategoryForm,
+    ImportForm,
+    ProductEditor,
+    ProductForm,
+    ShopSettingsForm,
+    StockAdjustForm,
+)
+from frontend.views.access import safe_next, staff_required
+from shop import media
+from shop.models import Brand, Category, Product, ShopSettings
+from shop.permissions import can_edit_catalog
+from shop.selectors import console as selectors
+from shop.services import catalog, importing, inventory, notifications
+from tenants.errors import Conflict, DomainError
+
+PAGE_SIZE = 20
+MOVEMENTS_PAGE_SIZE = 30
+
+
+def catalog_editor_required(view):
+    """staff_required, and refuse (403, nothing changed) staff whose role may only look."""
+
+    @staff_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not can_edit_catalog(request.user):
+            return _forbidden(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _forbidden(request):
+    message = _("Your role can look at the catalogue but not change it.")
+    if request.htmx:
+        return HttpResponse(message, status=403)
+    return render(request, "console/catalog/forbidden.html", {"message": message}, status=403)
+
+
+def _error_text(error: DomainError) -> str:
+    parts = []
+    for messages_ in error.as_dict().values():
+        parts.extend(messages_ if isinstance(messages_, list) else [messages_])
+    return " ".join(str(m) for m in parts) or error.message
+
+
+def _int_or_none(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _product_or_404(pk) -> Product:
+    try:
+        return selectors.product_for_edit(pk=pk)
+    except DomainError as error:
+        raise Http404(error.message) from error
+
+
+# --- products: list and bulk actions -------------------------------------------------------------------
+
+
+def _list_filters(params) -> dict:
+    return {
+        "search": params.get("q", "").strip()[:100],
+        "status": params.get("status", ""),
+        "category": _int_or_none(params.get("category")),
+        "brand": _int_or_none(params.get("brand")),
+        "low_stock_only": params.get("low_stock") == "1",
+        "sort": params.get("sort", "-created"),
+    }
+
+
+@staff_required
+def product_list(request):
+    filters = _list_filters(request.GET)
+    page = Paginator(selectors.console_products(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filters": filters,
+        "query": query.urlencode(),
+        "statuses": Product.Status.choices,
+        "sorts": selectors.CONSOLE_SORTS,
+        "category_choices": selectors.category_choices(),
+        "brands": Brand.objects.all(),
+        "bulk_form": BulkActionForm(category_choices=selectors.category_choices()),
+        "can_edit": can_edit_catalog(request.user),
+    }
+    if request.htmx and request.htmx.target == "product-results":
+        return render(request, "console/catalog/_product_results.html", context)
+    return render(request, "console/catalog/products.html", context)
+
+
+@require_POST
+@catalog_editor_required
+def product_bulk(request):
+    back = safe_next(request, reverse("catalog:products"))
+    form = BulkActionForm(request.POST, category_choices=selectors.category_choices())
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    action, ids = form.cleaned_data["action"], form.cleaned_data["ids"]
+    try:
+        if action == "on_sale":
+            count = catalog.bulk_set_status(
+                product_ids=ids, status=Product.Status.ON_SALE, actor=request.user
+            )
+            text = ngettext("%(n)s product put on sale.", "%(n)s products put on sale.", count)
+        elif action == "off_sale":
+            count = catalog.bulk_set_status(
+                product_ids=ids, status=Product.Status.OFF_SALE, actor=request.user
+            )
+            text = ngettext("%(n)s product taken off sale.", "%(n)s products taken off sale.", count)
+        elif action == "move":
+            count = catalog.bulk_move_category(
+                product_ids=ids, category=form.cleaned_data["category"], actor=request.user
+            )
+            text = ngettext("%(n)s product moved.", "%(n)s products moved.", count)
+        else:
+            count = catalog.bulk_delete(product_ids=ids, actor=request.user)
+            text = ngettext("%(n)s product deleted.", "%(n)s products deleted.", count)
+    except DomainError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, text % {"n": count})
+    return redirect(back)
+
+
+# --- products: the editor ------------------------------------------------------------------------------
+
+
+def _product_form(data=None, files=None, *, initial=None) -> ProductForm:
+    return ProductForm(
+        data,
+        files,
+        initial=initial,
+        category_choices=selectors.category_choices(),
+        brands=Brand.objects.all(),
+    )
+
+
+def _render_editor(request, editor: ProductEditor, product: Product | None, *, status=200):
+    can_edit = can_edit_catalog(request.user)
+    context = {
+        "editor": editor,
+        "form": editor.form,
+        "product": product,
+        "can_edit": can_edit,
+        "max_images": media.MAX_IMAGES_PER_PRODUCT,
+        # Browsers cannot refill file inputs: say so when a refused submit carried files.
+        "files_dropped": request.method == "POST" and bool(request.FILES),
+    }
+    return render(request, "console/catalog/product_form.html", context, status=status)
+
+
+def _save_product(request, editor: ProductEditor, product: Product | None, skus: list[dict]) -> Product:
+    """One submit of the editor: fields, SKU matrix, status, new pictures and the video, saved all or
+    nothing by one service."""
+    data = editor.form.cleaned_data
+    return catalog.save_product(
+        store=request.tenant,
+        product=product,
+        expected_version=(data["version"] or 0) if product is not None else None,
+        actor=request.user,
+        specs=editor.specs(),
+        skus=skus,
+        status=data["status"],
+        new_images=data["images"],
+        video_file=data["video_file"],
+        clear_video=data["clear_video"],
+        **editor.form.service_fields(),
+    )
+
+
+def _editor_post(request, product: Product | None):
+    form = _product_form(request.POST, request.FILES)
+    editor = ProductEditor.from_post(form, request.POST)
+    if "refresh_matrix" in request.POST:
+        return _render_editor(request, editor, product)
+    skus = editor.skus()
+    if form.is_valid() and skus is not None:
+        try:
+            saved = _save_product(request, editor, product, skus)
+        except Conflict as error:
+            if error.code != "stale_version":
+                editor.apply(error)
+                return _render_editor(request, editor, product, status=409)
+            editor.conflict = error.message
+            return _render_editor(request, editor, product, status=409)
+        except DomainError as error:
+            editor.apply(error)
+        else:
+            if product is None:
+                messages.success(request, _("%(title)s was created.") % {"title": saved.title})
+            else:
+                messages.success(request, _("Your changes to %(title)s were saved.") % {"title": saved.title})
+            return redirect("catalog:product_edit", pk=saved.pk)
+    return _render_editor(request, editor, product, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@catalog_editor_required
+def product_create(request):
+    if request.method == "POST":
+        return _editor_post(request, None)
+    editor = ProductEditor.blank(_product_form(initial={"status": Product.Status.DRAFT}))
+    return _render_editor(request, editor, None)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def product_edit(request, pk):
+    product = _product_or_404(pk)
+    if request.method == "POST":
+        if not can_edit_catalog(request.user):
+            return _forbidden(request)
+        return _editor_post(request, product)
+    form = _product_form(initial=ProductForm.initial_for(product))
+    return _render_editor(request, ProductEditor.from_product(form, product), product)
+
+
+@staff_required
+def product_detail(request, pk):
+    return redirect("catalog:product_edit", pk=pk)
+
+
+@require_POST
+@catalog_editor_required
+def product_matrix(request):
+    """The SKU matrix for the specs as typed so far (HTMX), keeping every value already entered."""
+    editor = ProductEditor.from_post(_product_form(request.POST), request.POST)
+    return render(request, "console/catalog/_sku_matrix.html", {"editor": editor, "can_edit": True})
+
+
+@require_POST
+@catalog_editor_required
+def product_delete(request, pk):
+    product = _product_or_404(pk)
+    try:
+        catalog.delete_product(product=product, actor=request.user)
+    except DomainError as error:
+        messages.error(request, _error_text(error))
+        return redirect("catalog:product_edit", pk=product.pk)
+    messages.success(request, _("%(title)s was deleted.") % {"title": product.title})
+    return redirect("catalog:products")
+
+
+# --- products: the picture gallery ---------------------------------------------------------------------
+
+
+def _gallery_response(request, product_pk):
+    if request.htmx:
+        product = _product_or_404(product_pk)
+        return render(request, "console/catalog/_gallery.html", {"product": product, "can_edit": True})
+    return redirect("catalog:product_edit", pk=product_pk)
+
+
+@require_POST
+@catalog_editor_required
+def image_action(request, pk, image_id, action):
+    product = _product_or_404(pk)
+    try:
+        if action == "main":
+            media.set_main_image(product=product, image_id=image_id)
+        elif action == "delete":
+            media.delete_product_image(product=product, image_id=image_id)
+        elif action in ("up", "down"):
+            ids = [image.pk for image in product.images.all()]
+            if image_id not in ids:
+                raise Http404
+            at = ids.index(image_id)
+            to = at - 1 if action == "up" else at + 1
+            if 0 <= to < len(ids):
+                ids[at], ids[to] = ids[to], ids[at]
+                media.reorder_product_images(product=product, ordered_ids=ids)
+        else:
+            raise Http404
+    except DomainError as error:
+        if error.status_code == 404:
+            raise Http404(error.message) from error
+        messages.error(request, _error_text(error))
+    return _gallery_response(request, product.pk)
+
+
+# --- stock ---------------------------------------------------------------------------------------------
+
+
+@staff_required
+def stock_overview(request):
+    page = Paginator(selectors.low_stock_skus(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "console/catalog/stock_overview.html", {"page": page})
+
+
+def _render_stock(request, product, *, sku=None, forms=None, status=200):
+    selected = sku
+    if selected is None:
+        wanted = _int_or_none(request.GET.get("sku"))
+        selected = next((s for s in product.skus.all() if s.pk == wanted), None)
+    movements = None
+    if selected is not None:
+        movements = Paginator(selectors.sku_movements(sku=selected), MOVEMENTS_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+    forms = forms or {}
+    rows = [(s, forms.get(s.pk) or StockAdjustForm(prefix=f"sku{s.pk}")) for s in product.skus.all()]
+    context = {
+        "product": product,
+        "rows": rows,
+        "selected": selected,
+        "movements": movements,
+        "can_edit": can_edit_catalog(request.user),
+    }
+    template = "console/catalog/_movements.html" if request.htmx and request.method == "GET" else None
+    return render(request, template or "console/catalog/stock.html", context, status=status)
+
+
+@staff_required
+def product_stock(request, pk):
+    return _render_stock(request, _product_or_404(pk))
+
+
+@require_POST
+@catalog_editor_required
+def sku_adjust(request, pk, sku_id):
+    product = _product_or_404(pk)
+    sku = next((s for s in product.skus.all() if s.pk == sku_id), None)
+    if sku is None:
+        raise Http404
+    form = StockAdjustForm(request.POST, prefix=f"sku{sku.pk}")
+    if form.is_valid():
+        try:
+            movement = inventory.adjust_stock(sku=sku, actor=request.user, **form.service_fields())
+        except DomainError as error:
+            form.apply(error)
+        else:
+            if movement is None:
+                messages.info(
+                    request, _("The stock of %(sku)s was already %(n)s.") % {"sku": sku, "n": sku.stock}
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Stock of %(sku)s is now %(n)s.") % {"sku": sku, "n": movement.stock_after},
+                )
+            return redirect(f"{reverse('catalog:product_stock', args=[product.pk])}?sku={sku.pk}")
+    return _render_stock(request, product, sku=sku, forms={sku.pk: form}, status=400)
+
+
+# --- categories and brands -----------------------------------------------------------------------------
+
+
+def _render_categories(request, form, *, editing=None, status=200):
+    tree = selectors.category_tree()
+    context = {"tree": tree, "form": form, "editing": editing, "can_edit": can_edit_catalog(request.user)}
+    return render(request, "console/catalog/categories.html", context, status=status)
+
+
+def _category_form(data=None, files=None, *, initial=None, exclude=None):
+    tops = [c for c in selectors.category_tree() if c.pk != exclude]
+    return CategoryForm(data, files, initial=initial, top_categories=tops)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def category_list(request):
+    if request.method == "GET":
+        return _render_categories(request, _category_form(initial={"is_visible": True}))
+    if not can_edit_catalog(request.user):
+        return _forbidden(request)
+    form = _category_form(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            category = catalog.create_category(**form.service_fields())
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("Category %(name)s was added.") % {"name": category.name})
+            return redirect("catalog:categories")
+    return _render_categories(request, form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@catalog_editor_required
+def category_edit(request, pk):
+    category = get_object_or_404(Category, pk=pk)
+    if request.method == "GET":
+        form = _category_form(initial=CategoryForm.initial_for(category), exclude=category.pk)
+        return _render_categories(request, form, editing=category)
+    form = _category_form(request.POST, request.FILES, exclude=category.pk)
+    if form.is_valid():
+        try:
+            catalog.update_category(
+                category=category, clear_image=form.cleaned_data["clear_image"], **form.service_fields()
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("Category %(name)s was saved.") % {"name": form.cleaned_data["name"]})
+            return redirect("catalog:categories")
+    return _render_categories(request, form, editing=category, status=400)
+
+
+@require_POST
+@catalog_editor_required
+def category_delete(request, pk):
+    category = get_object_or_404(Category, pk=pk)
+    try:
+        catalog.delete_category(category=category)
+    except DomainError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Category %(name)s was deleted.") % {"name": category.name})
+    return redirect("catalog:categories")
+
+
+@require_POST
+@catalog_editor_required
+def category_move(request, pk, direction):
+    if direction not in ("up", "down"):
+        raise Http404
+    catalog.move_category(category=get_object_or_404(Category, pk=pk), direction=direction)
+    return redirect("catalog:categories")
+
+
+def _render_brands(request, form, *, editing=None, status=200):
+    brands = Brand.objects.annotate(product_count=Count("products")).order_by("sort_order", "name")
+    page = Paginator(brands, 50).get_page(request.GET.get("page"))
+    context = {"page": page, "form": form, "editing": editing, "can_edit": can_edit_catalog(request.user)}
+    return render(request, "console/catalog/brands.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def brand_list(request):
+    if request.method == "GET":
+        return _render_brands(request, BrandForm())
+    if not can_edit_catalog(request.user):
+        return _forbidden(request)
+    form = BrandForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            brand = catalog.create_brand(**form.service_fields())
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("Brand %(name)s was added.") % {"name": brand.name})
+            return redirect("catalog:brands")
+    return _render_brands(request, form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@catalog_editor_required
+def brand_edit(request, pk):
+    brand = get_object_or_404(Brand, pk=pk)
+    if request.method == "GET":
+        return _render_brands(request, BrandForm(initial=BrandForm.initial_for(brand)), editing=brand)
+    form = BrandForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            catalog.update_brand(
+                brand=brand, clear_logo=form.cleaned_data["clear_logo"], **form.service_fields()
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("Brand %(name)s was saved.") % {"name": form.cleaned_data["name"]})
+            return redirect("catalog:brands")
+    return _render_brands(request, form, editing=brand, status=400)
+
+
+@require_POST
+@catalog_editor_required
+def brand_delete(request, pk):
+    brand = get_object_or_404(Brand, pk=pk)
+    try:
+        catalog.delete_brand(brand=brand)
+    except DomainError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Brand %(name)s was deleted.") % {"name": brand.name})
+    return redirect("catalog:brands")
+
+
+# --- import and export ---------------------------------------------------------------------------------
+
+
+def _render_import(request, form, *, report=None, result=None, status=200):
+    context = {
+        "form": form,
+        "report": report,
+        "result": result,
+        "columns": importing.COLUMNS,
+        "can_edit": can_edit_catalog(request.user),
+    }
+    return render(request, "console/catalog/import.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def import_products(request):
+    if request.method == "GET":
+        return _render_import(request, ImportForm())
+    if not can_edit_catalog(request.user):
+        return _forbidden(request)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_import(request, form, status=400)
+    upload = form.cleaned_data["file"]
+    try:
+        result = importing.import_products(
+            store=request.tenant, file=upload, filename=upload.name, actor=request.user
+        )
+    except importing.ImportRejected as error:
+        report = error.rows
+        if not report:
+            apply_domain_error(form, error)
+        return _render_import(request, form, report=report, status=400)
+    except DomainError as error:
+        apply_domain_error(form, error)
+        return _render_import(request, form, status=400)
+    return _render_import(request, ImportForm(), result=result)
+
+
+@staff_required
+def import_template(request):
+    response = HttpResponse(importing.import_template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="products-template.csv"'
+    return response
+
+
+@staff_required
+def export_products(request):
+    kind = request.GET.get("format", "csv")
+    if kind not in ("csv", "xlsx"):
+        raise Http404
+    products = selectors.console_products(**_list_filters(request.GET))
+    if kind == "csv":
+        body, content_type = importing.export_products_csv(products), "text/csv; charset=utf-8"
+    else:
+        body = importing.export_products_xlsx(products)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="products.{kind}"'
+    return response
+
+
+# --- notifications and shop settings -------------------------------------------------------------------
+
+
+@staff_required
+def notification_list(request):
+    unread_only = request.GET.get("unread") == "1"
+    page = Paginator(selectors.merchant_notifications(unread_only=unread_only), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "console/catalog/notifications.html", {"page": page, "unread_only": unread_only})
+
+
+@require_POST
+@staff_required
+def notifications_read(request):
+    one = _int_or_none(request.POST.get("id"))
+    count = notifications.mark_notifications_read(ids=[one] if one else None)
+    if one is None:
+        messages.success(
+            request,
+            ngettext("%(n)s notice marked as read.", "%(n)s notices marked as read.", count) % {"n": count},
+        )
+    return redirect(safe_next(request, reverse("catalog:notifications")))
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def shop_settings(request):
+    current = ShopSettings.load()
+    can_edit = can_edit_catalog(request.user)
+    if request.method == "POST":
+        if not can_edit:
+            return _forbidden(request)
+        form = ShopSettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                catalog.update_shop_settings(**form.cleaned_data)
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                messages.success(request, _("Shop settings saved."))
+                return redirect("catalog:shop_settings")
+        status = 400
+    else:
+        form = ShopSettingsForm(
+            initial={
+                "auto_off_sale_when_sold_out": current.auto_off_sale_when_sold_out,
+                "low_stock_email": current.low_stock_email,
+            }
+        )
+        status = 200
+    return render(
+        request, "console/catalog/shop_settings.html", {"form": form, "can_edit": can_edit}, status=status
+    )

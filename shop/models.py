@@ -1,0 +1,270 @@
+"""Tenant-schema models of the catalogue and inventory."""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ShopSettings(models.Model):
+    """One row per store: how the shop behaves."""
+
+    auto_off_sale_when_sold_out = models.BooleanField(
+        _("take products off sale when sold out"),
+        default=False,
+        help_text=_(
+            "Off: sold-out products stay listed and show as sold out. On: they are taken off sale "
+            "and put back on sale when restocked."
+        ),
+    )
+    low_stock_email = models.BooleanField(_("email me when stock runs low"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("shop settings")
+
+    @classmethod
+    def load(cls) -> "ShopSettings":
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class Category(models.Model):
+    """A two-level tree: top categories and their sub-categories."""
+
+    name = models.CharField(_("name"), max_length=40)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent category"),
+    )
+    icon = models.CharField(_("icon"), max_length=16, blank=True, help_text=_("an emoji or short text"))
+    image = models.ImageField(_("icon image"), upload_to="categories/", blank=True)
+    sort_order = models.IntegerField(_("order"), default=0)
+    is_visible = models.BooleanField(_("visible"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name = _("category")
+        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="shop_category_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Brand(models.Model):
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    logo = models.ImageField(_("logo"), upload_to="brands/", blank=True)
+    sort_order = models.IntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("brand")
+
+    def __str__(self):
+        return self.name
+
+
+class Product(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ON_SALE = "on_sale", _("On sale")
+        OFF_SALE = "off_sale", _("Off sale")
+
+    title = models.CharField(_("title"), max_length=120)
+    # The merchant's own product code (商家编码): what import/export files use to match rows to products.
+    # Unique when set; the catalogue service assigns "P<id>" when the merchant leaves it empty.
+    code = models.CharField(_("product code"), max_length=40, blank=True, default="")
+    subtitle = models.CharField(_("subtitle"), max_length=200, blank=True)
+    share_copy = models.TextField(
+        _("selling points / share copy"),
+        blank=True,
+        help_text=_("The line a distributor copies into a chat."),
+    )
+    description = models.TextField(_("description"), blank=True, help_text=_("sanitised HTML"))
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="products",
+        verbose_name=_("category"),
+    )
+    brand = models.ForeignKey(
+        Brand,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="products",
+        verbose_name=_("brand"),
+    )
+    tags = ArrayField(models.CharField(max_length=30), default=list, blank=True, verbose_name=_("tags"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    # Set when the inventory service took the product off sale because every SKU sold out, so that a
+    # restock can put it back (a merchant's own "off sale" is never undone by a restock).
+    off_sale_by_stock = models.BooleanField(default=False)
+    video_url = models.URLField(_("video URL"), blank=True)
+    video_file = models.FileField(_("video file"), upload_to="videos/", blank=True)
+    # [{"name": "颜色", "values": ["红", "蓝"]}, {"name": "尺码", "values": ["S", "M"]}]; [] = no specs.
+    specs = models.JSONField(_("spec attributes"), default=list, blank=True)
+    # Denormalised by the services, for listing, sorting and filtering without joins.
+    min_price = models.DecimalField(max_digits=12, decimal_places=2, default=0, db_index=True)
+    max_price = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    # True while at least one active SKU has stock: what "sold out" means. The inventory service writes
+    # it only when a SKU's stock crosses zero (a sale of any other unit leaves the product row alone);
+    # catalogue edits recompute it. A product's total stock is summed from its SKUs where it is shown.
+    in_stock = models.BooleanField(_("in stock"), default=False)
+    sales_count = models.PositiveIntegerField(_("sales"), default=0, db_index=True)
+    main_image = models.ForeignKey(
+        "ProductImage", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # title + subtitle + brand + tags, lower-cased: what keyword search matches (trigram index).
+    search_document = models.TextField(default="", blank=True)
+    # Optimistic concurrency: an edit based on an old version is refused, never silently lost.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("first on sale"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("product")
+        indexes = [
+            GinIndex(fields=["search_document"], name="shop_product_search_trgm", opclasses=["gin_trgm_ops"]),
+            models.Index(fields=["status", "-published_at"], name="shop_product_status_pub"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="shop_product_unique_code")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_on_sale(self) -> bool:
+        return self.status == self.Status.ON_SALE
+
+    @property
+    def is_sold_out(self) -> bool:
+        return not self.in_stock
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(_("image"), upload_to="products/%Y/%m/")
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="products/thumbs/%Y/%m/", blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    sort_order = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+
+
+class SKU(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="skus")
+    # The chosen value of each spec, in the product's spec order, e.g. ["红", "S"]; [] for a single SKU.
+    spec_values = models.JSONField(default=list, blank=True)
+    # spec_values joined with " / ": unique within a product, so a combination can exist only once.
+    spec_key = models.CharField(max_length=200, blank=True, default="")
+    price = models.DecimalField(_("price"), max_digits=12, decimal_places=2)
+    original_price = models.DecimalField(
+        _("original price"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    cost_price = models.DecimalField(_("cost price"), max_digits=12, decimal_places=2, null=True, blank=True)
+    stock = models.IntegerField(_("stock"), default=0)
+    low_stock_threshold = models.PositiveIntegerField(_("low-stock threshold"), default=0)
+    # True once the merchant was told this SKU is low; cleared when it is restocked above the threshold.
+    low_stock_alerted = models.BooleanField(default=False)
+    weight_grams = models.PositiveIntegerField(_("weight (g)"), default=0)
+    barcode = models.CharField(_("barcode"), max_length=64, blank=True, db_index=True)
+    is_active = models.BooleanField(default=True)
+    sales_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "SKU"
+        constraints = [
+            models.CheckConstraint(condition=Q(stock__gte=0), name="shop_sku_stock_never_negative"),
+            models.CheckConstraint(condition=Q(price__gt=0), name="shop_sku_price_positive"),
+            models.UniqueConstraint(fields=["product", "spec_key"], name="shop_sku_unique_spec"),
+        ]
+
+    def __str__(self):
+        return f"{self.product.title} {self.spec_key}".strip()
+
+    @property
+    def spec_label(self) -> str:
+        return self.spec_key
+
+
+class StockMovement(models.Model):
+    """Every change of a SKU's stock, with why, who and when. Append-only."""
+
+    class Reason(models.TextChoices):
+        INITIAL = "initial", _("Initial stock")
+        ORDER = "order", _("Order placed")
+        CANCEL = "cancel", _("Order cancelled")
+        RETURN = "return", _("Returned")
+        ADJUSTMENT = "adjustment", _("Manual adjustment")
+        IMPORT = "import", _("Import")
+
+    # Every sale inserts a row while it holds the SKU's row lock, so each index here slows every sale
+    # of a hot SKU: only the indexes a query needs (see Meta.indexes).
+    sku = models.ForeignKey(SKU, on_delete=models.CASCADE, related_name="movements", db_index=False)
+    change = models.IntegerField(_("change"))
+    stock_after = models.IntegerField(_("stock after"))
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    reference = models.CharField(_("reference"), max_length=64, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # A SKU's history, newest first (and the count behind its pages).
+            models.Index(fields=["sku", "created_at"], name="shop_stockmove_sku_created"),
+            # Setting a deleted user's movements to NULL; sales without an actor stay out of it.
+            models.Index(fields=["actor"], condition=Q(actor__isnull=False), name="shop_stockmove_actor"),
+        ]
+        # The release-once constraint below is also the index behind release_stock's lookup by
+        # (sku, reference) among cancellations and returns.
+        constraints = [
+            # Stock comes back at most once per (reference, SKU): a cancellation or return delivered
+            # twice (a retried task, a double click) cannot add the stock twice.
+            models.UniqueConstraint(
+                fields=["sku", "reference"],
+                condition=Q(reason__in=["cancel", "return"]) & ~Q(reference=""),
+                name="shop_stockmovement_release_once",
+            )
+        ]
+
+
+class MerchantNotification(models.Model):
+    """A notice in the merchant console (low stock, ...)."""
+
+    kind = models.CharField(max_length=30, db_index=True)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

@@ -1,0 +1,76 @@
+"""What a merchant changes about their own store from the console."""
+
+from django.core.files.base import File
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from tenants.errors import InvalidInput, NotAllowed
+from tenants.images import MB, name_for, validate_image_upload
+from tenants.models import Store, StoreTemplate
+
+STORE_NAME_MAX_LENGTH = 80
+LOGO_MAX_BYTES = 2 * MB
+LOGO_MAX_SIDE = 4000
+
+
+def require_writable(store: Store) -> None:
+    """Refuse any change while the store is suspended."""
+    if store.is_suspended:
+        raise NotAllowed(
+            _("This store is suspended: %(reason)s") % {"reason": store.status_reason}, code="store_suspended"
+        )
+
+
+def selectable_templates(store: Store):
+    """The storefront templates this store may switch to: those the platform offers, plus the one the
+    store already uses even if the platform stopped offering it."""
+    return StoreTemplate.objects.filter(Q(is_active=True) | Q(pk=store.template_id)).order_by(
+        "sort_order", "id"
+    )
+
+
+@transaction.atomic
+def update_store_settings(
+    *, store: Store, name: str, template_code: str, logo=None, clear_logo: bool = False
+) -> Store:
+    """Rename the store, switch its storefront template, replace or remove its logo.
+
+    Saving the store drops its cached host entry (tenants/receivers.py), so the storefront shows the new
+    name, template and logo on the very next request."""
+    # The request's store comes from the host cache; decide on the row as it is now, and hold it.
+    store = Store.objects.select_for_update().get(pk=store.pk)
+    require_writable(store)
+    errors: dict[str, list[str]] = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = [_("Give your store a name.")]
+    elif len(name) > STORE_NAME_MAX_LENGTH:
+        errors["name"] = [_("A store name has at most %(n)s characters.") % {"n": STORE_NAME_MAX_LENGTH}]
+    template = selectable_templates(store).filter(code=(template_code or "").strip()).first()
+    if template is None:
+        errors["template"] = [_("Choose one of the storefront templates.")]
+    logo_name = None
+    if logo is not None and not clear_logo:
+        try:
+            info = validate_image_upload(logo, max_bytes=LOGO_MAX_BYTES, max_side=LOGO_MAX_SIDE, field="logo")
+        except InvalidInput as error:
+            errors.update(error.errors)
+        else:
+            logo_name = name_for(getattr(logo, "name", ""), info, default_stem="logo")
+    if errors:
+        raise InvalidInput(errors)
+
+    old_logo = store.logo.name if store.logo else ""
+    store.name = name
+    store.template = template
+    if clear_logo:
+        store.logo = ""
+    elif logo_name:
+        store.logo.save(logo_name, File(logo, name=logo_name), save=False)
+    store.save(update_fields=["name", "template", "logo"])
+    if old_logo and old_logo != store.logo.name:
+        storage = store.logo.storage
+        # Only once the new state is committed: a rolled-back change must not lose the old picture.
+        transaction.on_commit(lambda: storage.delete(old_logo))
+    return store

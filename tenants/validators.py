@@ -1,0 +1,90 @@
+"""Input rules shared by the signup wizard, the API and the operator console."""
+
+import re
+
+from django.utils.translation import gettext as _
+
+SUBDOMAIN_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,28})[a-z0-9]$")
+
+# Names a store may never take: platform hosts, and names that would mislead buyers.
+RESERVED_SUBDOMAINS = frozenset(
+    [
+        "www",
+        "api",
+        "admin",
+        "operator",
+        "operators",
+        "static",
+        "media",
+        "mail",
+        "email",
+        "smtp",
+        "imap",
+        "pop",
+        "ftp",
+        "console",
+        "signup",
+        "login",
+        "logout",
+        "register",
+        "account",
+        "accounts",
+        "app",
+        "apps",
+        "help",
+        "support",
+        "docs",
+        "status",
+        "blog",
+        "billing",
+        "pay",
+        "payment",
+        "payments",
+        "checkout",
+        "cdn",
+        "assets",
+        "img",
+        "images",
+        "files",
+        "dev",
+        "test",
+        "staging",
+        "demo-admin",
+        "root",
+        "system",
+        "platform",
+        "webhook",
+        "webhooks",
+        "wechat",
+        "weixin",
+        "alipay",
+        "stripe",
+        "official",
+        "service",
+        "services",
+        "shop",
+        "store",
+        "stores",
+        "public",
+        "tenant_base",
+        "localhost",
+        "health",
+        "healthz",
+    ]
+)
+
+
+def subdomain_problem(slug: str) -> str | None:
+    """Why `slug` cannot be a store's subdomain (format and reserved names), or None.
+    Whether it is taken is a question for the database, asked separately."""
+    if not slug:
+        return _("Choose a subdomain for your store.")
+    if len(slug) < 3 or len(slug) > 30:
+        return _("A subdomain has 3 to 30 characters.")
+    if not SUBDOMAIN_RE.match(slug):
+        if slug.startswith("-") or slug.endswith("-"):
+            return _("A subdomain cannot start or end with a hyphen.")
+        return _("Use only lowercase letters, digits and hyphens.")
+    if slug in RESERVED_SUBDOMAINS:
+        return _("“%(slug)s” is reserved. Please choose another subdomain.") % {"slug": slug}
+    return None

@@ -1,0 +1,173 @@
+"""Test fixtures for a schema-per-store system.
+
+The test database is created once per session: public migrated by pytest-django, then the platform,
+the base schema, the shipped plans and templates, a small warm pool and two stores (A and B) are made
+through the same services production uses, and committed. Each test then runs inside a transaction
+that is rolled back (pytest-django's `db`), so schemas are never re-created or migrated per test.
+
+Tests that need real commits (races, browser tests) use `committed_db` and clean up what they make.
+"""
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import schema_context
+
+from tests.factories import PASSWORD, OperatorFactory, StaffFactory
+
+STORE_A = {
+    "store_name": "Store A",
+    "subdomain": "store-a",
+    "owner_name": "Alice",
+    "email": "alice@a.example",
+    "template_code": "fresh",
+    "plan_code": "trial",
+}
+STORE_B = {
+    "store_name": "Store B",
+    "subdomain": "store-b",
+    "owner_name": "Bob",
+    "email": "bob@b.example",
+    "template_code": "urban",
+    "plan_code": "basic",
+}
+TEST_POOL_SIZE = 2
+
+
+def _flush_test_redis():
+    caches["platform"].client.get_client(write=True).flushdb()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """Replaces pytest-django's: the test database is always created (tests that only use
+    `committed_db` would otherwise not ask for it) and then provisioned once."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    from billing.catalogue import seed_plans
+    from tenants.catalogue import seed_templates
+    from tenants.services import provisioning
+    from tenants.services.signup import open_store
+
+    with django_db_blocker.unblock():
+        db_cfg = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+        _flush_test_redis()
+        provisioning.ensure_platform()
+        provisioning.ensure_base_schema()
+        seed_plans()
+        seed_templates()
+        for data in (STORE_A, STORE_B):
+            open_store(**data, password=PASSWORD)
+        provisioning.refill_pool(TEST_POOL_SIZE)
+        connection.set_schema_to_public()
+    yield
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        # Threads of live servers, workers and races may still hold connections to the test database.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        teardown_databases(db_cfg, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _clean_slate():
+    """Every test starts in public with an empty test Redis, and leaves the same way."""
+    connection.set_schema_to_public()
+    _flush_test_redis()
+    yield
+    connection.set_schema_to_public()
+    _flush_test_redis()
+
+
+@pytest.fixture
+def committed_db(django_db_setup, django_db_blocker):
+    """Database access without the per-test transaction: what a test writes is really committed, so
+    other connections (threads, a live server) see it. The test must clean up after itself."""
+    with django_db_blocker.unblock():
+        yield
+        connection.set_schema_to_public()
+
+
+def _store(slug):
+    from tenants.models import Store
+
+    connection.set_schema_to_public()
+    return Store.objects.select_related("template").get(slug=slug)
+
+
+@pytest.fixture
+def store_a(db):
+    return _store(STORE_A["subdomain"])
+
+
+@pytest.fixture
+def store_b(db):
+    return _store(STORE_B["subdomain"])
+
+
+@pytest.fixture
+def in_store_a(store_a):
+    """Run the test body inside store A's schema."""
+    with schema_context(store_a.schema_name):
+        yield store_a
+
+
+def owner_of(store):
+    from django.contrib.auth import get_user_model
+
+    with schema_context(store.schema_name):
+        return get_user_model().objects.get(role="owner")
+
+
+def make_staff(store, **kwargs):
+    with schema_context(store.schema_name):
+        return StaffFactory(**kwargs)
+
+
+@pytest.fixture
+def operator(db):
+    connection.set_schema_to_public()
+    return OperatorFactory(email="op@platform.example")
+
+
+def host_client(host: str) -> Client:
+    return Client(HTTP_HOST=host)
+
+
+@pytest.fixture
+def platform_client(db):
+    return host_client("localhost")
+
+
+@pytest.fixture
+def client_a(store_a):
+    return host_client(store_a.host)
+
+
+@pytest.fixture
+def client_b(store_b):
+    return host_client(store_b.host)
+
+
+def login_client(client: Client, store, user) -> Client:
+    """Log `user` into `store` through the real login page."""
+    response = client.post("/console/login/", {"username": user.email, "password": PASSWORD})
+    assert response.status_code == 302, response.content[:500]
+    connection.set_schema_to_public()
+    return client
+
+
+@pytest.fixture
+def owner_client_a(store_a, client_a):
+    return login_client(client_a, store_a, owner_of(store_a))
+
+
+@pytest.fixture
+def operator_client(operator, platform_client):
+    response = platform_client.post("/operator/login/", {"username": operator.email, "password": PASSWORD})
+    assert response.status_code == 302, response.content[:500]
+    return platform_client
