@@ -1,11 +1,12 @@
 """Stock: reserve, release, adjust — never oversold, every change logged, alerts once per crossing."""
 
 import threading
+import time
 from collections import Counter
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
@@ -579,3 +580,86 @@ def test_a_sku_selling_out_while_another_is_restocked_leaves_the_product_in_stoc
         with schema_context(committed_store.schema_name):
             product.refresh_from_db()
             assert (product.in_stock, product.status) == (True, "on_sale"), f"round {round_}"
+
+
+def _orphan_movements() -> int:
+    """Movements whose SKU row is gone (the movement table has no database FK on its SKU: see the
+    model). Counted in SQL, not through the ORM relation."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM shop_stockmovement m LEFT JOIN shop_sku s ON s.id = m.sku_id "
+            "WHERE s.id IS NULL"
+        )
+        return cursor.fetchone()[0]
+
+
+def _sale_in_flight_while(committed_store, sku_id, delete):
+    """A sale has updated the SKU and written its movement but not committed yet when `delete` starts;
+    the sale commits 0.3 s later. Returns what the sale and the delete returned (or raised)."""
+    sold = threading.Event()
+
+    def sale():
+        with transaction.atomic():
+            reserve_stock([(sku_id, 1)], reference="IN-FLIGHT")
+            sold.set()
+            time.sleep(0.3)
+        return "sold"
+
+    def deleter():
+        assert sold.wait(10)
+        delete()
+        return "deleted"
+
+    # The barrier in _run_in_threads starts both together; the event orders them.
+    return _run_in_threads(committed_store.schema_name, [sale, deleter])
+
+
+def test_deleting_a_product_during_a_sale_leaves_no_movement_without_its_sku(
+    committed_store, committed_catalogue
+):
+    product = committed_catalogue(title="秒杀礼盒", stock=10)
+    with schema_context(committed_store.schema_name):
+        sku_id = only_sku(product).pk
+
+    results = _sale_in_flight_while(
+        committed_store, sku_id, lambda: catalog.bulk_delete(product_ids=[product.pk])
+    )
+
+    assert results == ["sold", "deleted"], results
+    with schema_context(committed_store.schema_name):
+        assert not Product.objects.filter(pk=product.pk).exists()
+        assert _orphan_movements() == 0
+
+
+def test_removing_a_spec_during_a_sale_leaves_no_movement_without_its_sku(
+    committed_store, committed_catalogue
+):
+    specs = [{"name": "规格", "values": ["小", "大"]}]
+    product = committed_catalogue(
+        title="蜂蜜",
+        specs=specs,
+        skus=[
+            {"spec_values": ["小"], "price": "39", "stock": 10},
+            {"spec_values": ["大"], "price": "69", "stock": 10},
+        ],
+    )
+    with schema_context(committed_store.schema_name):
+        small = product.skus.get(spec_key="小")
+        version = Product.objects.get(pk=product.pk).version
+
+    def drop_small():
+        catalog.update_product(
+            store=committed_store,
+            product=product.pk,
+            expected_version=version,
+            title="蜂蜜",
+            specs=[{"name": "规格", "values": ["大"]}],
+            skus=[{"spec_values": ["大"], "price": "69"}],
+        )
+
+    results = _sale_in_flight_while(committed_store, small.pk, drop_small)
+
+    assert results == ["sold", "deleted"], results
+    with schema_context(committed_store.schema_name):
+        assert list(product.skus.values_list("spec_key", flat=True)) == ["大"]
+        assert _orphan_movements() == 0
