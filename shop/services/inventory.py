@@ -10,7 +10,7 @@ The product row is written only when the RETURNING values show that a SKU crosse
 back in stock): then `Product.in_stock` is recomputed from the SKUs and the shop's automatic off-sale /
 back-on-sale is applied. Likewise a low-stock alert is raised only when a threshold is crossed.
 
-The statement is a prepared statement (server-side binding, see _prepared_cursor): PostgreSQL plans it
+The statement is a prepared statement (server-side binding, see _stock_cursor): PostgreSQL plans it
 once per connection rather than on every sale. A pooler in front of PostgreSQL must then keep prepared
 statements per client (PgBouncer >= 1.21 with max_prepared_statements, or session pooling).
 
@@ -21,7 +21,7 @@ product.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.backends.postgresql.base import ServerBindingCursor
@@ -50,8 +50,7 @@ class OutOfStock(Conflict):
         self.sku_ids = sku_ids
 
 
-@dataclass(frozen=True)
-class _Applied:
+class _Applied(NamedTuple):
     """What one SKU statement returned."""
 
     sku_id: int
@@ -70,7 +69,7 @@ class _Applied:
 
 
 # One statement per SKU: the conditional update and its movement. The casts give every parameter its
-# type when PostgreSQL prepares the statement (server-side binding, see _prepared_cursor).
+# type when PostgreSQL prepares the statement (server-side binding, see _stock_cursor).
 _STEP_SQL = """
 WITH upd AS (
     UPDATE shop_sku SET stock = stock + %(change)s::integer
@@ -100,20 +99,21 @@ class _PreparingCursor(ServerBindingCursor):
         return super().execute(query, params, prepare=True, binary=binary)
 
 
-def _prepared_cursor():
-    """A Django cursor (query logging, error translation) over a _PreparingCursor, in the store's schema.
-    Parsing and planning the stock statement costs the database about as much CPU as running it; a store
-    selling a hot item pays that once per connection instead of on every sale.
+def _stock_cursor():
+    """The store's connection and its kept _PreparingCursor. Parsing and planning the stock statement
+    costs the database about as much CPU as running it; a store selling a hot item pays that once per
+    connection instead of on every sale.
 
-    One such cursor is kept per database connection and reused: a hot SKU's sale is a few dozen
-    microseconds of Python around one round trip, and creating cursors (Django's, django-tenants' for
-    the search_path, psycopg's) was most of it. Use it as a context manager; it stays open."""
+    One cursor is kept per database connection and reused: a hot SKU's sale is a few dozen microseconds
+    of Python around one round trip, and creating cursors (Django's, django-tenants' for the search_path,
+    psycopg's) and their wrappers was most of it."""
     db = connections[DEFAULT_DB_ALIAS]  # the thread's wrapper itself, not the proxy: looked up once
     # What db.cursor() does before handing out a cursor, without creating one: the health check, the
     # connection, and django-tenants' `SET search_path` when the store changed (TENANT_LIMIT_SET_CALLS
     # makes that a no-op otherwise).
     db.close_if_health_check_failed()
-    db.ensure_connection()
+    if db.connection is None:
+        db.ensure_connection()
     db._handle_search_path()
     raw = db.connection
     cached = db.__dict__.get("_stock_cursor")
@@ -122,19 +122,12 @@ def _prepared_cursor():
             raw.prepare_threshold = _NEVER_BY_COUNT
         cached = (raw, _PreparingCursor(raw))
         db.__dict__["_stock_cursor"] = cached
-    cursor = cached[1]
-    wrapper = _PreparedDebugWrapper if db.queries_logged else _KeptCursorWrapper
-    return wrapper(cursor, db)
+    return db, cached[1]
 
 
-class _KeptCursorWrapper(CursorWrapper):
-    """Leaving the `with` block keeps the cursor open for the next sale on this connection."""
+class _PreparedDebugWrapper(CursorDebugWrapper):
+    """Query logging (DEBUG, assertNumQueries) for the kept cursor, which stays open afterwards."""
 
-    def __exit__(self, *exc_info):
-        return None
-
-
-class _PreparedDebugWrapper(_KeptCursorWrapper, CursorDebugWrapper):
     def execute(self, sql, params=None):
         # Django cannot render a prepared execution with its parameters: log the statement as written.
         with self.debug_sql(sql, params):
@@ -153,9 +146,17 @@ def _apply_changes(changes: list[tuple[int, int]], *, reason, reference, note, a
     }
     sql = _SQL[active_only]
     applied: list[_Applied] = []
-    with _prepared_cursor() as cursor:
+    db, cursor = _stock_cursor()
+    if db.queries_logged:
+        cursor = _PreparedDebugWrapper(cursor, db)
+    # What Django's CursorWrapper does around an execute, without a wrapper per sale: refuse to run in a
+    # transaction that already failed, and raise Django's database errors.
+    db.validate_no_broken_transaction()
+    with db.wrap_database_errors:
         for sku_id, change in changes:
-            cursor.execute(sql, {**params, "sku": sku_id, "change": change})
+            params["sku"] = sku_id
+            params["change"] = change
+            cursor.execute(sql, params)
             row = cursor.fetchone()
             if row is None:
                 return applied, [sku_id]
