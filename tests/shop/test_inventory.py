@@ -32,13 +32,20 @@ def movements_sum(sku) -> int:
     return StockMovement.objects.filter(sku=sku).aggregate(total=Sum("change"))["total"] or 0
 
 
+def two_sku_matrix(*, stock=5, threshold=0) -> dict:
+    """The specs and SKUs of a product sold in 5斤 and 10斤 boxes, `stock` of each."""
+    return {
+        "specs": [{"name": "规格", "values": ["5斤", "10斤"]}],
+        "skus": [
+            {"spec_values": ["5斤"], "price": "39.90", "stock": stock, "low_stock_threshold": threshold},
+            {"spec_values": ["10斤"], "price": "69.90", "stock": stock, "low_stock_threshold": threshold},
+        ],
+    }
+
+
 def two_sku_product(store, *, stock=5, threshold=0, status=Product.Status.ON_SALE):
-    specs = [{"name": "规格", "values": ["5斤", "10斤"]}]
-    skus = [
-        {"spec_values": ["5斤"], "price": "39.90", "stock": stock, "low_stock_threshold": threshold},
-        {"spec_values": ["10斤"], "price": "69.90", "stock": stock, "low_stock_threshold": threshold},
-    ]
-    product = new_product(store, title="烟台红富士苹果", specs=specs, skus=skus, status=status)
+    matrix = two_sku_matrix(stock=stock, threshold=threshold)
+    product = new_product(store, title="烟台红富士苹果", status=status, **matrix)
     return product, list(product.skus.order_by("id"))
 
 
@@ -555,15 +562,7 @@ def test_a_concurrent_double_release_adds_the_stock_once(committed_store, commit
 def test_a_sku_selling_out_while_another_is_restocked_leaves_the_product_in_stock(
     committed_store, committed_catalogue
 ):
-    specs = [{"name": "规格", "values": ["5斤", "10斤"]}]
-    product = committed_catalogue(
-        title="车厘子",
-        specs=specs,
-        skus=[
-            {"spec_values": ["5斤"], "price": "99", "stock": 0},
-            {"spec_values": ["10斤"], "price": "189", "stock": 0},
-        ],
-    )
+    product = committed_catalogue(title="车厘子", **two_sku_matrix(stock=0))
     with schema_context(committed_store.schema_name):
         catalog.update_shop_settings(auto_off_sale_when_sold_out=True, low_stock_email=False)
         selling, restocked = product.skus.order_by("id").values_list("pk", flat=True)
@@ -634,17 +633,9 @@ def test_deleting_a_product_during_a_sale_leaves_no_movement_without_its_sku(
 def test_removing_a_spec_during_a_sale_leaves_no_movement_without_its_sku(
     committed_store, committed_catalogue
 ):
-    specs = [{"name": "规格", "values": ["小", "大"]}]
-    product = committed_catalogue(
-        title="蜂蜜",
-        specs=specs,
-        skus=[
-            {"spec_values": ["小"], "price": "39", "stock": 10},
-            {"spec_values": ["大"], "price": "69", "stock": 10},
-        ],
-    )
+    product = committed_catalogue(title="蜂蜜", **two_sku_matrix(stock=10))
     with schema_context(committed_store.schema_name):
-        small = product.skus.get(spec_key="小")
+        small = product.skus.get(spec_key="5斤")
         version = Product.objects.get(pk=product.pk).version
 
     def drop_small():
@@ -653,13 +644,13 @@ def test_removing_a_spec_during_a_sale_leaves_no_movement_without_its_sku(
             product=product.pk,
             expected_version=version,
             title="蜂蜜",
-            specs=[{"name": "规格", "values": ["大"]}],
-            skus=[{"spec_values": ["大"], "price": "69"}],
+            specs=[{"name": "规格", "values": ["10斤"]}],
+            skus=[{"spec_values": ["10斤"], "price": "69.90"}],
         )
 
     results = _sale_in_flight_while(committed_store, small.pk, drop_small)
 
     assert results == ["sold", "deleted"], results
     with schema_context(committed_store.schema_name):
-        assert list(product.skus.values_list("spec_key", flat=True)) == ["大"]
+        assert list(product.skus.values_list("spec_key", flat=True)) == ["10斤"]
         assert _orphan_movements() == 0
