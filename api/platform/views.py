@@ -16,7 +16,7 @@ from frontend.links import store_url
 from tenants.accounts.services import api_token_for
 from tenants.selectors import signup_templates, subdomain_available
 from tenants.services.login_tokens import issue_login_token
-from tenants.services.signup import open_store
+from tenants.services.signup import open_store_from_signup
 
 
 class PlatformOnly(permissions.BasePermission):
@@ -76,16 +76,7 @@ class Signup(APIView):
         serializer = SignupSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        result = open_store(
-            store_name=data["store_name"],
-            subdomain=data["subdomain"],
-            owner_name=data["owner_name"],
-            email=data["email"],
-            phone=data["phone"],
-            password=data["password"],
-            template_code=data["template"],
-            plan_code=data["plan"] or default_plan_code(),
-        )
+        result = open_store_from_signup({**data, "plan": data["plan"] or default_plan_code()})
         store = result.store
         token = api_token_for(store=store, user=result.owner)
         login = store_url(

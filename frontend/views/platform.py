@@ -11,7 +11,7 @@ from frontend.links import store_url
 from tenants.errors import DomainError
 from tenants.selectors import signup_templates, subdomain_available
 from tenants.services.login_tokens import issue_login_token
-from tenants.services.signup import open_store
+from tenants.services.signup import open_store_from_signup
 
 STEP_FIELDS = [
     ["store_name", "subdomain"],
@@ -42,18 +42,8 @@ def signup(request):
     }
     form = SignupForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            result = open_store(
-                store_name=data["store_name"],
-                subdomain=data["subdomain"],
-                owner_name=data["owner_name"],
-                email=data["email"],
-                phone=data["phone"],
-                password=data["password"],
-                template_code=data["template"],
-                plan_code=data["plan"],
-            )
+            result = open_store_from_signup(form.cleaned_data)
         except DomainError as error:
             apply_domain_error(form, error)
         else:

@@ -125,3 +125,18 @@ def open_store(
     transaction.on_commit(lambda: tasks.send_welcome_email.delay(store.pk))
     transaction.on_commit(lambda: tasks.refill_store_pool.delay())
     return SignupResult(store=store, owner=owner, source=ready.source)
+
+
+def open_store_from_signup(data) -> SignupResult:
+    """open_store with the cleaned fields of a signup — the web wizard's form and the signup API name
+    them alike (store_name, subdomain, owner_name, email, phone, password, template, plan)."""
+    return open_store(
+        store_name=data["store_name"],
+        subdomain=data["subdomain"],
+        owner_name=data["owner_name"],
+        email=data["email"],
+        phone=data.get("phone", ""),
+        password=data["password"],
+        template_code=data["template"],
+        plan_code=data["plan"],
+    )
