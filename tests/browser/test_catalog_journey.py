@@ -2,6 +2,7 @@
 the storefront and sees the chosen SKU's price and stock."""
 
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -41,17 +42,21 @@ def store_a_live(committed_db):
     connection.set_schema_to_public()
 
 
+def _log_in_as_owner(page, console) -> None:
+    page.goto(console("/console/login/"))
+    page.get_by_label("Email").fill(STORE_A["email"])
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(console("/console/"))
+
+
 def test_merchant_creates_a_two_spec_product_and_a_buyer_finds_it(
     page, browser, live_server_url, store_a_live
 ):
     console = lambda path: host_url(live_server_url, store_a_live.host, path)  # noqa: E731
 
     # the merchant logs in and opens the product editor
-    page.goto(console("/console/login/"))
-    page.get_by_label("Email").fill(STORE_A["email"])
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(console("/console/"))
+    _log_in_as_owner(page, console)
     page.goto(console("/console/products/new/"))
 
     page.locator("#id_title").fill("Browser Strawberry 丹东草莓礼盒")
@@ -108,3 +113,82 @@ def test_merchant_creates_a_two_spec_product_and_a_buyer_finds_it(
         buyer.screenshot(path="test-artifacts/catalog-buyer-detail.png", full_page=True)
     finally:
         buyer.context.close()
+
+
+def test_merchant_takes_a_product_off_sale_and_corrects_its_stock(
+    page, browser, live_server_url, store_a_live
+):
+    console = lambda path: host_url(live_server_url, store_a_live.host, path)  # noqa: E731
+    title = "Browser Strawberry 库存盘点"
+    with schema_context(store_a_live.schema_name):
+        from tests.shop.factories import new_product
+
+        product = new_product(
+            store_a_live,
+            title=title,
+            specs=[{"name": "规格", "values": ["5斤", "10斤"]}],
+            skus=[
+                {"spec_values": ["5斤"], "price": "59", "stock": 5},
+                {"spec_values": ["10斤"], "price": "99", "stock": 3},
+            ],
+        )
+        small = product.skus.get(spec_key="5斤")
+    connection.set_schema_to_public()
+
+    _log_in_as_owner(page, console)
+    page.goto(console("/console/products/"))
+    # the list filters as the merchant types (HTMX), then the bulk action takes it off sale
+    page.get_by_role("searchbox", name="Search").fill("库存盘点")
+    expect(page).to_have_url(re.compile(r"q=%E5%BA%93%E5%AD%98"))  # the filtered list has been swapped in
+    rows = page.locator("#product-table tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(title)
+    page.get_by_label(f"Select {title}").check()
+    page.locator("#bulk-action").select_option("off_sale")
+    page.locator("#bulk-actions").get_by_role("button", name="Apply").click()
+    expect(page.locator(f"#product-{product.pk}")).to_contain_text("Off sale")
+    # the status filter applies as soon as it is chosen
+    page.get_by_label("Status", exact=True).select_option("on_sale")
+    expect(page.locator("#product-results")).to_contain_text("No product matches these filters.")
+    page.get_by_label("Status", exact=True).select_option("off_sale")
+    expect(page.locator(f"#product-{product.pk}")).to_be_visible()
+
+    # buyers can no longer open it
+    buyer = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US").new_page()
+    try:
+        response = buyer.goto(console(f"/products/{product.pk}/"))
+        assert response.status == 404
+        expect(buyer.locator("body")).not_to_contain_text("59.00")
+    finally:
+        buyer.context.close()
+
+    # a stock correction with a reason; a correction below zero is refused on the row
+    page.locator(f"#product-{product.pk}").get_by_role("link", name="Stock").click()
+    row = page.locator(f"#sku-{small.pk}")
+    row.get_by_label("Adjustment").select_option("change")
+    row.get_by_label("Quantity").fill("-2")
+    row.get_by_label("Reason").fill("破损 2 盒")
+    row.get_by_role("button", name="Apply").click()
+    row = page.locator(f"#sku-{small.pk}")
+    expect(row.locator("td").nth(2)).to_contain_text("3")
+    row.get_by_label("Adjustment").select_option("set")
+    row.get_by_label("Quantity").fill("-1")
+    row.get_by_role("button", name="Apply").click()
+    row = page.locator(f"#sku-{small.pk}")
+    expect(row.get_by_role("alert")).to_contain_text("below 0")
+    expect(row.locator("td").nth(2)).to_contain_text("3")
+
+    # the SKU's history (loaded in place) shows the correction, who made it and why
+    row.get_by_role("link", name="History").click()
+    history = page.locator("#movements")
+    expect(history).to_contain_text("History of 5斤")
+    first = history.locator("tbody tr").first
+    expect(first).to_contain_text("-2")
+    expect(first).to_contain_text("破损 2 盒")
+    expect(first).to_contain_text(STORE_A["owner_name"])
+
+    with schema_context(store_a_live.schema_name):
+        small.refresh_from_db()
+        assert small.stock == 3
+        assert list(small.movements.values_list("change", flat=True)) == [-2, 5]
+    connection.set_schema_to_public()
