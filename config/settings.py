@@ -12,6 +12,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.media_storage import default_storage_from
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -222,13 +224,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / ".data" / "media"))
 if TESTING:
     MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", BASE_DIR / ".data" / "test-media"))
 STORAGES = {
-    "default": {
-        # Per-store folders under MEDIA_ROOT; an S3-compatible store through django-storages
-        # can replace it with DEFAULT_FILE_STORAGE_BACKEND.
-        "BACKEND": os.environ.get(
-            "DEFAULT_FILE_STORAGE_BACKEND", "django_tenants.files.storage.TenantFileSystemStorage"
-        ),
-    },
+    # A folder per store under MEDIA_ROOT, or on an S3-compatible store when S3_BUCKET is set.
+    "default": default_storage_from(os.environ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

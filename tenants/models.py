@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
+from tenants.storage import platform_storage
+
 DEFAULT_THEME = {
     "primary": "#e4393c",
     "accent": "#ff9000",
@@ -23,7 +25,10 @@ class StoreTemplate(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=80)
     description = models.TextField(_("description"), blank=True)
-    preview_image = models.ImageField(_("preview image"), upload_to="templates/", blank=True)
+    # Uploaded by an operator, shown on the platform and in every store's console: the public folder.
+    preview_image = models.ImageField(
+        _("preview image"), upload_to="templates/", blank=True, storage=platform_storage
+    )
     # Colours, radius, font: rendered into CSS custom properties on every storefront page.
     theme = models.JSONField(_("theme tokens"), default=dict, blank=True)
     # Ordered home-page sections, e.g. [{"type": "banner"}, {"type": "hot_products", "title": "..."}]

@@ -552,6 +552,23 @@ def test_bad_template_input_shows_field_errors_and_creates_nothing(operator_clie
     assert not OperatorAction.objects.exists()
 
 
+def test_a_template_preview_shows_on_the_platform_and_in_every_store_console(
+    operator_client, platform_client, owner_client_a, media_root
+):
+    operator_client.post("/operator/templates/new/", {**template_form_data(), "preview_image": png_upload()})
+    connection.set_schema_to_public()
+    template = StoreTemplate.objects.get(code="ocean")
+
+    # in the platform's own folder, not in the folder of whichever store shows it
+    url = template.preview_image.url
+    assert url.startswith("/media/public/templates/ocean-")
+    assert (media_root / "public" / template.preview_image.name).is_file()
+    signup = platform_client.get("/signup/").content.decode()
+    console = owner_client_a.get("/console/settings/").content.decode()
+    assert f'src="{url}"' in signup
+    assert f'src="{url}"' in console
+
+
 @pytest.mark.parametrize(
     "upload, message",
     [
