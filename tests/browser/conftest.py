@@ -48,7 +48,11 @@ def live_server_url(django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # A loaded CI machine renders slower than a laptop: assertions wait up to 10 s (Playwright's 5 s
+    # default) before they fail. They still pass the moment the page is right.
+    expect.set_options(timeout=10_000)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
