@@ -108,6 +108,16 @@ class TestStoreApi:
         bad = client.post("/api/v1/auth/token/", {"email": "alice@a.example", "password": "wrong"})
         assert bad.status_code == 401
 
+    def test_a_deactivated_member_gets_no_token_and_is_told_why(self, store_a):
+        make_staff(store_a, email="dora@a.example", is_active=False)
+        client = host_client(store_a.host)
+
+        right = client.post("/api/v1/auth/token/", {"email": "dora@a.example", "password": PASSWORD})
+        wrong = client.post("/api/v1/auth/token/", {"email": "dora@a.example", "password": "wrong"})
+
+        assert right.status_code == 401 and "deactivated" in right.json()["detail"]
+        assert wrong.status_code == 401 and "deactivated" not in wrong.json()["detail"]
+
     def test_store_b_credentials_get_no_token_on_store_a(self, store_a, store_b):
         response = host_client(store_a.host).post(
             "/api/v1/auth/token/", {"email": "bob@b.example", "password": PASSWORD}

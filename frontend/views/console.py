@@ -30,6 +30,7 @@ from frontend.views.access import on_store_host, safe_next, staff_required
 from frontend.views.errors import locked_out
 from shop.selectors.console import product_count
 from tenants.accounts import services as staff_services
+from tenants.accounts.backends import DEACTIVATED_MESSAGE, login_refused_as_deactivated
 from tenants.errors import DomainError
 from tenants.services.login_tokens import redeem_login_token
 from tenants.services.store_settings import selectable_templates, update_store_settings
@@ -73,7 +74,10 @@ def login_view(request):
         if getattr(request, "axes_locked_out", False):
             return locked_out(request)
         if user is None:
-            form.add_error(None, _("Wrong email or password."))
+            if login_refused_as_deactivated(request):
+                form.add_error(None, DEACTIVATED_MESSAGE)
+            else:
+                form.add_error(None, _("Wrong email or password."))
         elif not user.is_store_staff:
             form.add_error(
                 None,
@@ -111,7 +115,7 @@ def token_login(request):
             {"form": LoginForm(), "token_error": _("This login link is not valid.")},
             status=403,
         )
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="tenants.accounts.backends.AccountBackend")
     if request.GET.get("welcome"):
         messages.success(request, _("Welcome! Your store is open. Add your first product to get started."))
     return redirect("/console/")

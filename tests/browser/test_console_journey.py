@@ -68,7 +68,9 @@ def test_owner_adds_changes_and_deactivates_a_staff_member(page, browser, live_s
         staff.goto(console("/console/"))
         expect(staff).to_have_url(console("/console/login/?next=/console/"))
         _log_in(staff, console, STAFF_EMAIL, STAFF_PASSWORD)
-        expect(staff.locator("form[action='/console/login/']")).to_contain_text("Wrong email or password")
+        expect(staff.locator("form[action='/console/login/']")).to_contain_text(
+            "This account has been deactivated"
+        )
         expect(staff).to_have_url(console("/console/login/"))
     finally:
         staff.context.close()
