@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tenants.middleware.StoreStatusMiddleware",
+    "tenants.middleware.StoreTimeZoneMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

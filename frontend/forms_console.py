@@ -31,6 +31,12 @@ class StoreSettingsForm(forms.Form):
     )
     clear_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
     template = forms.CharField(label=_("Storefront template"), required=False, max_length=40)
+    time_zone = forms.CharField(
+        label=_("Time zone"),
+        required=False,
+        max_length=64,
+        help_text=_("Times in your console and on your storefront are shown in this time zone."),
+    )
 
 
 class StaffMemberForm(forms.Form):

@@ -1,8 +1,11 @@
 """Request → store. Runs first: resolves the host to a store (cached), switches the connection's
 schema (one `SET search_path`, issued lazily on the first query) and picks the URL conf."""
 
+import zoneinfo
+
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.middleware.main import TenantMainMiddleware
 
@@ -49,3 +52,25 @@ class StoreStatusMiddleware:
             messages.error(request, message)
             return redirect(request.META.get("HTTP_REFERER") or "/console/")
         return render(request, "storefront/closed.html", {"store": store}, status=503)
+
+
+class StoreTimeZoneMiddleware:
+    """A store's pages and API show times in the store's time zone (they are stored in UTC); the platform's
+    own pages keep settings.TIME_ZONE."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        store = request_store(request)
+        try:
+            zone = zoneinfo.ZoneInfo(store.time_zone) if store is not None and store.time_zone else None
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = None
+        if zone is None:
+            return self.get_response(request)
+        timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

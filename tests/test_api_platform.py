@@ -199,3 +199,18 @@ def _token(store, user) -> str:
         key = Token.objects.get_or_create(user=user)[0].key
     connection.set_schema_to_public()
     return key
+
+
+def test_the_store_api_sets_the_time_zone_and_answers_in_it(store_a):
+    token = _token(store_a, owner_of(store_a))
+    client = host_client(store_a.host)
+    auth = {"HTTP_AUTHORIZATION": f"Token {token}", "content_type": "application/json"}
+
+    bad = client.patch("/api/v1/store/", {"time_zone": "Atlantis/Capital"}, **auth)
+    good = client.patch("/api/v1/store/", {"time_zone": "America/New_York"}, **auth)
+
+    assert bad.status_code == 400 and "time_zone" in bad.json()
+    assert good.status_code == 200 and good.json()["time_zone"] == "America/New_York"
+    # from the next request on, times come back with the store's offset (New York: UTC-5, or -4 in summer)
+    again = client.get("/api/v1/store/", HTTP_AUTHORIZATION=f"Token {token}").json()
+    assert again["claimed_at"].endswith(("-05:00", "-04:00"))

@@ -788,3 +788,50 @@ def test_dashboard_counts_products_against_the_plan_and_drops_the_first_product_
     page = owner_client_a.get("/console/").content.decode()
     assert "Add your first product" not in page
     assert re.search(r"products.{0,200}1 / 50", page, re.S | re.I), "trial plan: 1 of 50 products"
+
+
+# --- time zone ---------------------------------------------------------------------------------------
+
+
+def _stock_history_with_a_movement_at(store, when) -> str:
+    """The console's stock history of a new SKU whose one movement happened at `when` (UTC)."""
+    from shop.models import StockMovement
+    from tests.shop.factories import new_product
+
+    with schema_context(store.schema_name):
+        product = new_product(store, title="时区测试")
+        sku = product.skus.get()
+        StockMovement.objects.filter(sku=sku).update(created_at=when)
+    connection.set_schema_to_public()
+    return f"/console/products/{product.pk}/stock/?sku={sku.pk}"
+
+
+def test_console_times_are_shown_in_the_stores_time_zone(owner_client_a, store_a):
+    from datetime import UTC, datetime
+
+    history = _stock_history_with_a_movement_at(store_a, datetime(2026, 1, 1, 0, 30, tzinfo=UTC))
+    assert "2026-01-01 08:30" in text(owner_client_a.get(history))  # Asia/Shanghai, the default
+
+    response = owner_client_a.post("/console/settings/", settings_post(store_a, time_zone="Europe/London"))
+    assert response.status_code == 302
+    assert fresh_store(store_a).time_zone == "Europe/London"
+
+    page = text(owner_client_a.get(history))
+    assert "2026-01-01 00:30" in page and "2026-01-01 08:30" not in page
+    settings_page = owner_client_a.get("/console/settings/").content.decode()
+    assert '<option value="Europe/London" selected>' in settings_page
+
+
+def test_an_unknown_time_zone_is_refused_on_its_field_and_nothing_changes(owner_client_a, store_a):
+    response = owner_client_a.post(
+        "/console/settings/", settings_post(store_a, name="Renamed", time_zone="Mars/Olympus_Mons")
+    )
+
+    assert response.status_code == 200
+    page = text(response)
+    assert (
+        "Choose a time zone from the list."
+        in page.split('id="field-time_zone"', 1)[1].split("</div>\n    </div>", 1)[0]
+    )
+    store = fresh_store(store_a)
+    assert (store.name, store.time_zone) == ("Store A", "Asia/Shanghai")

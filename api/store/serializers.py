@@ -32,6 +32,7 @@ class StoreSerializer(serializers.ModelSerializer):
 class StoreSettingsSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     template = serializers.CharField(max_length=40)
+    time_zone = serializers.CharField(max_length=64, help_text="an IANA time zone, e.g. Asia/Shanghai")
 
 
 class StaffSerializer(serializers.ModelSerializer):

@@ -24,7 +24,7 @@ from tenants.services.store_settings import update_store_settings
 
 
 class StoreDetail(APIView):
-    """The current store. PATCH changes its name and storefront template (owner / administrator)."""
+    """The current store. PATCH changes its name, storefront template and time zone (owner or admin)."""
 
     permission_classes = [IsStoreManager, StoreWritable]
 
@@ -42,6 +42,7 @@ class StoreDetail(APIView):
             store=store,
             name=data.get("name", store.name),
             template_code=data.get("template", store.template.code if store.template_id else ""),
+            time_zone=data.get("time_zone"),
         )
         return Response(StoreSerializer(store).data)
 

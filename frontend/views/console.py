@@ -33,7 +33,7 @@ from tenants.accounts import services as staff_services
 from tenants.accounts.backends import DEACTIVATED_MESSAGE, login_refused_as_deactivated
 from tenants.errors import DomainError
 from tenants.services.login_tokens import redeem_login_token
-from tenants.services.store_settings import selectable_templates, update_store_settings
+from tenants.services.store_settings import selectable_templates, time_zone_names, update_store_settings
 
 # What the dashboard counts against the plan's limits: limit key → a count in the current schema.
 # Later apps add their own row here (distributors).
@@ -218,7 +218,11 @@ def dashboard(request):
 @require_http_methods(["GET", "POST"])
 def store_settings(request):
     store = request.tenant
-    initial = {"name": store.name, "template": store.template.code if store.template_id else ""}
+    initial = {
+        "name": store.name,
+        "template": store.template.code if store.template_id else "",
+        "time_zone": store.time_zone,
+    }
     form = StoreSettingsForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -229,6 +233,7 @@ def store_settings(request):
                 template_code=data["template"],
                 logo=data["logo"] or None,
                 clear_logo=data["clear_logo"],
+                time_zone=data["time_zone"] or None,
             )
         except DomainError as error:
             apply_domain_error(form, error)
@@ -244,6 +249,8 @@ def store_settings(request):
             "form": form,
             "templates": selectable_templates(store),
             "selected_template": form["template"].value(),
+            "time_zones": time_zone_names(),
+            "selected_time_zone": form["time_zone"].value() or store.time_zone,
         },
     )
 

@@ -1,5 +1,8 @@
 """What a merchant changes about their own store from the console."""
 
+import zoneinfo
+from functools import lru_cache
+
 from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Q
@@ -30,11 +33,24 @@ def selectable_templates(store: Store):
     )
 
 
+@lru_cache(maxsize=1)
+def time_zone_names() -> tuple[str, ...]:
+    """The time zones a store may choose: the IANA zones (Area/City) and UTC, sorted."""
+    return tuple(sorted(name for name in zoneinfo.available_timezones() if "/" in name or name == "UTC"))
+
+
 @transaction.atomic
 def update_store_settings(
-    *, store: Store, name: str, template_code: str, logo=None, clear_logo: bool = False
+    *,
+    store: Store,
+    name: str,
+    template_code: str,
+    logo=None,
+    clear_logo: bool = False,
+    time_zone: str | None = None,
 ) -> Store:
-    """Rename the store, switch its storefront template, replace or remove its logo.
+    """Rename the store, switch its storefront template, replace or remove its logo, and set the time zone
+    its pages show times in (None leaves it as it is; times are stored in UTC whatever it is).
 
     Saving the store drops its cached host entry (tenants/receivers.py), so the storefront shows the new
     name, template and logo on the very next request."""
@@ -58,6 +74,10 @@ def update_store_settings(
             errors.update(error.errors)
         else:
             logo_name = name_for(getattr(logo, "name", ""), info, default_stem="logo")
+    if time_zone is not None:
+        time_zone = time_zone.strip()
+        if time_zone not in time_zone_names():
+            errors["time_zone"] = [_("Choose a time zone from the list.")]
     if errors:
         raise InvalidInput(errors)
 
@@ -68,7 +88,9 @@ def update_store_settings(
         store.logo = ""
     elif logo_name:
         store.logo.save(logo_name, File(logo, name=logo_name), save=False)
-    store.save(update_fields=["name", "template", "logo"])
+    if time_zone is not None:
+        store.time_zone = time_zone
+    store.save(update_fields=["name", "template", "logo", "time_zone"])
     if old_logo and old_logo != store.logo.name:
         storage = store.logo.storage
         # Only once the new state is committed: a rolled-back change must not lose the old picture.
