@@ -1,6 +1,7 @@
 """A merchant creates a product with two specs and pictures in the console; a buyer finds it by search on
 the storefront and sees the chosen SKU's price and stock."""
 
+import csv
 import io
 import re
 
@@ -192,3 +193,66 @@ def test_merchant_takes_a_product_off_sale_and_corrects_its_stock(
         assert small.stock == 3
         assert list(small.movements.values_list("change", flat=True)) == [-2, 5]
     connection.set_schema_to_public()
+
+
+def _csv(rows: list[dict]) -> dict:
+    from shop.services.importing import COLUMNS
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([row.get(column, "") for column in COLUMNS])
+    return {"name": "products.csv", "mimeType": "text/csv", "buffer": buffer.getvalue().encode("utf-8-sig")}
+
+
+def test_merchant_imports_a_csv_fixes_the_bad_row_and_imports_it_all(page, live_server_url, store_a_live):
+    console = lambda path: host_url(live_server_url, store_a_live.host, path)  # noqa: E731
+    rows = [
+        {
+            "product_ref": "IMP-1",
+            "title": "Browser Strawberry 导入一",
+            "status": "on_sale",
+            "price": "29.90",
+            "stock": "10",
+        },
+        {
+            "product_ref": "IMP-2",
+            "title": "Browser Strawberry 导入二",
+            "status": "on_sale",
+            "price": "-5",
+            "stock": "4",
+        },
+    ]
+    _log_in_as_owner(page, console)
+    page.goto(console("/console/products/import/"))
+
+    # a bad price on the file's third line: a report naming it, and nothing imported
+    page.get_by_label("CSV or XLSX file").set_input_files(_csv(rows))
+    page.get_by_role("button", name="Import").click()
+    report = page.locator("#import-report")
+    expect(report).to_contain_text("Nothing was imported")
+    bad_row = report.locator("tbody tr").first
+    expect(bad_row.locator("td").nth(0)).to_have_text("3")
+    expect(bad_row.locator("td").nth(1)).to_have_text("price")
+    with schema_context(store_a_live.schema_name):
+        from shop.models import Product
+
+        assert not Product.objects.filter(title__startswith="Browser Strawberry 导入").exists()
+
+    # corrected, the whole file goes in
+    rows[1]["price"] = "15.00"
+    page.get_by_label("CSV or XLSX file").set_input_files(_csv(rows))
+    page.get_by_role("button", name="Import").click()
+    expect(page.locator("#import-result")).to_contain_text("2 products created")
+    with schema_context(store_a_live.schema_name):
+        imported = dict(
+            Product.objects.filter(title__startswith="Browser Strawberry 导入").values_list(
+                "title", "min_price"
+            )
+        )
+    connection.set_schema_to_public()
+    assert {title: str(price) for title, price in imported.items()} == {
+        "Browser Strawberry 导入一": "29.90",
+        "Browser Strawberry 导入二": "15.00",
+    }
