@@ -8,6 +8,8 @@ from django_tenants.models import DomainMixin, TenantMixin
 
 from tenants.storage import platform_storage
 
+CURRENCY_SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
+
 DEFAULT_THEME = {
     "primary": "#e4393c",
     "accent": "#ff9000",
@@ -101,6 +103,11 @@ class Store(TenantMixin):
     @property
     def is_suspended(self) -> bool:
         return self.status == self.Status.SUSPENDED
+
+    @property
+    def currency_symbol(self) -> str:
+        """How prices of this store are written: "¥" for CNY, else the symbol or the ISO code."""
+        return CURRENCY_SYMBOLS.get(self.currency, self.currency + " ")
 
     @property
     def host(self) -> str:

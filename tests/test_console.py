@@ -835,3 +835,22 @@ def test_an_unknown_time_zone_is_refused_on_its_field_and_nothing_changes(owner_
     )
     store = fresh_store(store_a)
     assert (store.name, store.time_zone) == ("Store A", "Asia/Shanghai")
+
+
+def test_prices_are_written_in_the_stores_currency_in_the_console_and_storefront(owner_client_a, store_a):
+    from tests.shop.factories import new_product
+
+    connection.set_schema_to_public()
+    store_a.currency = "USD"
+    store_a.save(update_fields=["currency"])
+    with schema_context(store_a.schema_name):
+        product = new_product(store_a, title="Maine blueberries", price="12.50")
+    connection.set_schema_to_public()
+
+    listing = text(owner_client_a.get("/console/products/"))
+    stock = text(owner_client_a.get(f"/console/products/{product.pk}/stock/"))
+    storefront = text(host_client(store_a.host).get(f"/products/{product.pk}/"))
+
+    assert "$12.50" in listing and "$12.50" in stock
+    assert "¥12.50" not in listing + stock
+    assert "<small>$</small>" in storefront

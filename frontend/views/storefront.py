@@ -21,7 +21,6 @@ from shop.services.catalog import sanitize_description
 from tenants.errors import NotFound
 
 PAGE_SIZE = 20
-CURRENCY_SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
 SORT_LABELS = {
     "relevance": gettext_lazy("Featured"),
     "sales": gettext_lazy("Sales"),
@@ -66,12 +65,8 @@ class ProductFilterForm(forms.Form):
         }
 
 
-def _currency_symbol(store) -> str:
-    return CURRENCY_SYMBOLS.get(store.currency, store.currency + " ")
-
-
 def _render(request, template, context, status=200):
-    context.setdefault("currency_symbol", _currency_symbol(request.tenant))
+    context.setdefault("currency_symbol", request.tenant.currency_symbol)
     return render(request, template, context, status=status)
 
 
@@ -171,7 +166,7 @@ def product(request, pk):
     share_image = item.main_image or (gallery[0] if gallery else None)
     page_url = request.build_absolute_uri()
     share_text = item.share_copy or item.subtitle or item.title
-    currency_symbol = _currency_symbol(request.tenant)
+    currency_symbol = request.tenant.currency_symbol
     return _render(
         request,
         "storefront/product.html",
