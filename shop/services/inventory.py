@@ -110,7 +110,9 @@ def _stock_cursor():
     db = connections[DEFAULT_DB_ALIAS]  # the thread's wrapper itself, not the proxy: looked up once
     # What db.cursor() does before handing out a cursor, without creating one: the health check, the
     # connection, and django-tenants' `SET search_path` when the store changed (TENANT_LIMIT_SET_CALLS
-    # makes that a no-op otherwise).
+    # makes that a no-op otherwise). _handle_search_path is django-tenants' own step of its cursor()
+    # (4.0.1, pinned); test_one_connection_serving_two_stores_takes_stock_in_each_stores_own_schema
+    # fails if an upgrade changes it.
     db.close_if_health_check_failed()
     if db.connection is None:
         db.ensure_connection()
