@@ -54,6 +54,13 @@ def test_signup_by_api_returns_urls_a_login_link_and_a_working_token(platform_cl
     assert me.status_code == 200 and me.json()["name"] == "Api Shop" and me.json()["plan"] == "pro"
 
 
+def test_signup_by_api_without_a_plan_starts_the_default_trial(platform_client):
+    payload = {key: value for key, value in SIGNUP.items() if key != "plan"}
+    response = platform_client.post("/api/v1/signup/", payload, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert Store.objects.get(slug="api-shop").subscription.plan.code == "trial"
+
+
 def test_signup_by_api_answers_bad_input_with_field_errors(platform_client):
     response = platform_client.post(
         "/api/v1/signup/", {**SIGNUP, "subdomain": "www", "email": "x"}, content_type="application/json"

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from billing.models import Plan
+from billing.selectors import default_plan_code
 from tenants.models import StoreTemplate
 
 
@@ -40,7 +41,13 @@ class SignupSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     password = serializers.CharField(max_length=128, write_only=True, style={"input_type": "password"})
     template = serializers.CharField(max_length=40)
-    plan = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    plan = serializers.CharField(
+        max_length=30, required=False, allow_blank=True, default="", help_text="default: the trial plan"
+    )
+
+    def validate_plan(self, value: str) -> str:
+        # No plan chosen: the platform's default (the wizard preselects the same one).
+        return value or default_plan_code()
 
 
 class SignupResultSerializer(serializers.Serializer):

@@ -11,7 +11,7 @@ from api.platform.serializers import (
     SubdomainCheckSerializer,
     TemplateSerializer,
 )
-from billing.selectors import default_plan_code, signup_plans
+from billing.selectors import signup_plans
 from frontend.links import store_url
 from tenants.accounts.services import api_token_for
 from tenants.selectors import signup_templates, subdomain_available
@@ -76,7 +76,7 @@ class Signup(APIView):
         serializer = SignupSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        result = open_store_from_signup({**data, "plan": data["plan"] or default_plan_code()})
+        result = open_store_from_signup(data)
         store = result.store
         token = api_token_for(store=store, user=result.owner)
         login = store_url(

@@ -19,7 +19,7 @@ from api.store.serializers import (
     TokenSerializer,
 )
 from tenants.accounts import services as staff_services
-from tenants.accounts.backends import DEACTIVATED_MESSAGE, login_refused_as_deactivated
+from tenants.accounts.backends import WRONG_CREDENTIALS, refusal_message
 from tenants.services.store_settings import update_store_settings
 
 
@@ -110,8 +110,8 @@ class ObtainToken(APIView):
             username=serializer.validated_data["email"],
             password=serializer.validated_data["password"],
         )
-        if user is None and login_refused_as_deactivated(request._request):
-            raise AuthenticationFailed(DEACTIVATED_MESSAGE)
-        if user is None or not user.is_store_staff:
-            raise AuthenticationFailed(_("Wrong email or password."))
+        if user is None:
+            raise AuthenticationFailed(refusal_message(request._request))
+        if not user.is_store_staff:
+            raise AuthenticationFailed(WRONG_CREDENTIALS)
         return Response({"token": staff_services.api_token_for(user=user)})

@@ -30,7 +30,7 @@ from frontend.views.access import on_store_host, safe_next, staff_required
 from frontend.views.errors import locked_out
 from shop.selectors.console import product_count
 from tenants.accounts import services as staff_services
-from tenants.accounts.backends import DEACTIVATED_MESSAGE, login_refused_as_deactivated
+from tenants.accounts.backends import refusal_message
 from tenants.errors import DomainError
 from tenants.services.login_tokens import redeem_login_token
 from tenants.services.store_settings import selectable_templates, time_zone_names, update_store_settings
@@ -74,10 +74,7 @@ def login_view(request):
         if getattr(request, "axes_locked_out", False):
             return locked_out(request)
         if user is None:
-            if login_refused_as_deactivated(request):
-                form.add_error(None, DEACTIVATED_MESSAGE)
-            else:
-                form.add_error(None, _("Wrong email or password."))
+            form.add_error(None, refusal_message(request))
         elif not user.is_store_staff:
             form.add_error(
                 None,

@@ -8,12 +8,14 @@ from django.contrib.auth.backends import ModelBackend
 from django.utils.translation import gettext_lazy as _
 
 DEACTIVATED_FLAG = "login_account_deactivated"
-DEACTIVATED_MESSAGE = _("This account has been deactivated. Ask the store owner to reactivate it.")
+WRONG_CREDENTIALS = _("Wrong email or password.")
+DEACTIVATED = _("This account has been deactivated. Ask the store owner to reactivate it.")
 
 
-def login_refused_as_deactivated(request) -> bool:
-    """After authenticate() returned None: was it a deactivated account with the right password?"""
-    return bool(getattr(request, DEACTIVATED_FLAG, False))
+def refusal_message(request) -> str:
+    """What to tell someone authenticate() turned away: that the account is deactivated when the
+    password was right, else only that the email or password is wrong."""
+    return DEACTIVATED if getattr(request, DEACTIVATED_FLAG, False) else WRONG_CREDENTIALS
 
 
 class AccountBackend(ModelBackend):
