@@ -1,7 +1,6 @@
 """Subscriptions and the plan catalogue."""
 
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from billing.models import FEATURE_KEYS, LIMIT_KEYS, Plan, Subscription
 from tenants.errors import InvalidInput
+from tenants.money import MoneyError, to_money
 from tenants.services.operator import record_operator_action
 
 
@@ -35,11 +35,11 @@ def _parse_plan_input(data: dict) -> dict:
     cleaned["tagline"] = (data.get("tagline") or "").strip()[:140]
     for field in ("price_monthly", "price_yearly"):
         try:
-            value = Decimal(str(data.get(field) or "0")).quantize(Decimal("0.01"))
+            value = to_money(data.get(field) or "0")
             if value < 0:
-                raise InvalidOperation
+                raise MoneyError("negative")
             cleaned[field] = value
-        except (InvalidOperation, ValueError):
+        except MoneyError:
             errors[field] = [_("Enter a price of zero or more.")]
     try:
         cleaned["trial_days"] = int(data.get("trial_days") or 0)

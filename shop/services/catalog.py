@@ -33,10 +33,10 @@ from django.utils.translation import gettext as _
 from billing import quotas
 from shop import media
 from shop.models import SKU, Brand, Category, Product, ProductImage, ShopSettings, StockMovement
-from shop.money import MoneyError, to_money
 from shop.services import inventory
 from tenants.errors import Conflict, InvalidInput, NotFound
 from tenants.images import name_for, validate_image_upload
+from tenants.money import MoneyError, to_money
 
 MAX_SPECS = 3
 MAX_SPEC_VALUES = 30

@@ -1,4 +1,5 @@
-"""Tenant-schema models of the catalogue and inventory."""
+"""The catalogue and inventory: shop settings, categories, brands, products, pictures, SKUs and the stock
+movement log."""
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -265,17 +266,3 @@ class StockMovement(models.Model):
                 name="shop_stockmovement_release_once",
             )
         ]
-
-
-class MerchantNotification(models.Model):
-    """A notice in the merchant console (low stock, ...)."""
-
-    kind = models.CharField(max_length=30, db_index=True)
-    title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    link = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]

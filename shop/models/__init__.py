@@ -1,0 +1,15 @@
+"""The shop's tenant-schema models, one module per concern; import them from here."""
+
+from shop.models.catalog import SKU, Brand, Category, Product, ProductImage, ShopSettings, StockMovement
+from shop.models.notifications import MerchantNotification
+
+__all__ = [
+    "SKU",
+    "Brand",
+    "Category",
+    "MerchantNotification",
+    "Product",
+    "ProductImage",
+    "ShopSettings",
+    "StockMovement",
+]
