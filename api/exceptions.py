@@ -8,7 +8,7 @@ from tenants.errors import DomainError
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        body = exc.as_dict()
+        body = {**exc.as_dict(), **exc.details()}
         body.setdefault("code", exc.code)
         return Response(body, status=exc.status_code)
     return drf_exception_handler(exc, context)

@@ -1,10 +1,11 @@
-"""The one place that answers what a store's plan allows. Every limit check goes through here."""
+"""The one place that decides what a store's plan allows. Callers go through the gate in
+`tenants.quotas` (registered with this module when billing loads), which fails closed."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from billing.models import Plan, Subscription
-from tenants.errors import QuotaExceeded
+from tenants.errors import ErrorCode, QuotaExceeded
 
 LEGAL_MAX_DISTRIBUTION_LEVELS = 3  # Chinese law caps multi-level distribution at three levels
 
@@ -38,7 +39,8 @@ def check_limit(store, key: str, *, current: int, adding: int = 1) -> None:
         raise QuotaExceeded(
             _("Your plan allows %(n)s %(what)s. Upgrade your plan to add more.")
             % {"n": allowed, "what": LIMIT_LABELS.get(key, key)},
-            code=f"quota_{key}",
+            code=ErrorCode.QUOTA_EXCEEDED,
+            limit=key,
         )
 
 
@@ -50,7 +52,9 @@ def has_feature(store, key: str) -> bool:
 def require_feature(store, key: str) -> None:
     if not has_feature(store, key):
         raise QuotaExceeded(
-            _("Your plan does not include this feature. Upgrade to use it."), code=f"feature_{key}"
+            _("Your plan does not include this feature. Upgrade to use it."),
+            code=ErrorCode.FEATURE_NOT_IN_PLAN,
+            limit=key,
         )
 
 

@@ -2,10 +2,10 @@ from django.dispatch import receiver
 
 from billing import quotas
 from billing.services import start_subscription
-from tenants.quota import register_quota_checker
+from tenants import quotas as quota_gate
 from tenants.signals import store_opened
 
-register_quota_checker(quotas.check_limit)
+quota_gate.register(quotas)
 
 
 @receiver(store_opened, dispatch_uid="billing.start_subscription")

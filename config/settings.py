@@ -72,6 +72,7 @@ TENANT_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "tenants.accounts",
+    "tenants.activity",
     "rest_framework.authtoken",
     "shop",
     "referral",

@@ -1,34 +1,72 @@
 """The one domain-error hierarchy. Services raise these; the web pages turn them into messages and the
-API into HTTP 4xx responses. A user never sees a 500 for bad input."""
+API into HTTP 4xx responses. A user never sees a 500 for bad input.
+
+Every error carries an `ErrorCode`: faces decide what to do by the code (a stale version reloads the
+editor, a quota error shows the upgrade link), never by matching the text, which is translated."""
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    # input
+    INVALID = "invalid"
+    INVALID_CHARACTERS = "invalid_characters"
+    # permission and existence
+    NOT_ALLOWED = "not_allowed"
+    NOT_FOUND = "not_found"
+    SKU_NOT_FOUND = "sku_not_found"
+    STORE_SUSPENDED = "store_suspended"
+    # state
+    CONFLICT = "conflict"
+    STALE_VERSION = "stale_version"
+    OUT_OF_STOCK = "out_of_stock"
+    CATEGORY_HAS_CHILDREN = "category_has_children"
+    CATEGORY_HAS_PRODUCTS = "category_has_products"
+    ILLEGAL_TRANSITION = "illegal_transition"
+    # plans
+    QUOTA_EXCEEDED = "quota_exceeded"
+    FEATURE_NOT_IN_PLAN = "feature_not_in_plan"
+    QUOTA_UNAVAILABLE = "quota_unavailable"
+    # sign-in
+    LOGIN_TOKEN_USED = "login_token_used"
+    LOGIN_TOKEN_EXPIRED = "login_token_expired"
+    LOGIN_TOKEN_INVALID = "login_token_invalid"
 
 
 class DomainError(Exception):
     """A business rule refused the action. `field` names the input at fault, when there is one."""
 
     status_code = 400
-    default_code = "invalid"
+    default_code = ErrorCode.INVALID
 
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
+    def __init__(self, message: str, *, field: str | None = None, code: ErrorCode | None = None):
         super().__init__(message)
         self.message = message
         self.field = field
-        self.code = code or self.default_code
+        self.code = ErrorCode(code or self.default_code)
 
     def as_dict(self) -> dict:
+        """The messages by field ("detail" for the error as a whole)."""
         if self.field:
             return {self.field: [self.message]}
         return {"detail": self.message}
+
+    def details(self) -> dict:
+        """Machine-readable facts besides the code, for API clients (never shown as messages)."""
+        return {}
 
 
 class InvalidInput(DomainError):
     """Input that breaks a rule, possibly on several fields at once."""
 
-    def __init__(self, errors: dict[str, list[str]] | str, *, field: str | None = None):
+    def __init__(
+        self, errors: dict[str, list[str]] | str, *, field: str | None = None, code: ErrorCode | None = None
+    ):
         if isinstance(errors, str):
             errors = {field or "detail": [errors]}
         self.errors = errors
         first_field, messages = next(iter(errors.items()))
-        super().__init__(messages[0], field=None if first_field == "detail" else first_field)
+        super().__init__(messages[0], field=None if first_field == "detail" else first_field, code=code)
 
     def as_dict(self) -> dict:
         return dict(self.errors)
@@ -36,23 +74,31 @@ class InvalidInput(DomainError):
 
 class NotAllowed(DomainError):
     status_code = 403
-    default_code = "not_allowed"
+    default_code = ErrorCode.NOT_ALLOWED
 
 
 class NotFound(DomainError):
     status_code = 404
-    default_code = "not_found"
+    default_code = ErrorCode.NOT_FOUND
 
 
 class Conflict(DomainError):
     """The current state forbids the move (an illegal transition, a lost race)."""
 
     status_code = 409
-    default_code = "conflict"
+    default_code = ErrorCode.CONFLICT
 
 
 class QuotaExceeded(DomainError):
-    """The store's plan does not allow more of something."""
+    """The store's plan does not allow more of something. `limit` names the plan's limit or feature
+    ("products", "staff", "coupons"...), so a face can point at the plan that lifts it."""
 
     status_code = 403
-    default_code = "quota_exceeded"
+    default_code = ErrorCode.QUOTA_EXCEEDED
+
+    def __init__(self, message: str, *, code: ErrorCode | None = None, limit: str = ""):
+        super().__init__(message, code=code)
+        self.limit = limit
+
+    def details(self) -> dict:
+        return {"limit": self.limit} if self.limit else {}

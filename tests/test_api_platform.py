@@ -187,7 +187,8 @@ class TestStoreApi:
         refused = client.post(
             "/api/v1/staff/", {"email": "s9@a.example", "name": "S9", "role": "finance"}, **auth
         )
-        assert refused.status_code == 403 and refused.json()["code"] == "quota_staff"
+        assert refused.status_code == 403 and refused.json()["code"] == "quota_exceeded"
+        assert refused.json()["limit"] == "staff"
 
     def test_customers_are_not_staff(self, store_a):
         with schema_context(store_a.schema_name):

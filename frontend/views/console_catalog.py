@@ -31,7 +31,7 @@ from shop.models import Brand, Category, Product, ShopSettings
 from shop.permissions import can_edit_catalog
 from shop.selectors import console as selectors
 from shop.services import catalog, importing, inventory, notifications
-from tenants.errors import Conflict, DomainError
+from tenants.errors import Conflict, DomainError, ErrorCode
 
 PAGE_SIZE = 20
 MOVEMENTS_PAGE_SIZE = 30
@@ -207,7 +207,7 @@ def _editor_post(request, product: Product | None):
         try:
             saved = _save_product(request, editor, product, skus)
         except Conflict as error:
-            if error.code != "stale_version":
+            if error.code != ErrorCode.STALE_VERSION:
                 editor.apply(error)
                 return _render_editor(request, editor, product, status=409)
             editor.conflict = error.message

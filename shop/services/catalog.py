@@ -30,11 +30,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing import quotas
 from shop import media
 from shop.models import SKU, Brand, Category, Product, ProductImage, ShopSettings, StockMovement
 from shop.services import inventory
-from tenants.errors import Conflict, InvalidInput, NotFound
+from tenants import quotas
+from tenants.errors import Conflict, ErrorCode, InvalidInput, NotFound
 from tenants.images import name_for, validate_image_upload
 from tenants.money import MoneyError, to_money
 
@@ -617,7 +617,7 @@ def update_product(
                 "Someone else saved this product while you were editing it. Reload it to see their "
                 "changes, then make yours again."
             ),
-            code="stale_version",
+            code=ErrorCode.STALE_VERSION,
         )
     data = validate_product_input(
         product_id=locked.pk,
@@ -965,14 +965,14 @@ def delete_category(*, category: Category | int) -> None:
         raise Conflict(
             _("%(name)s still has %(n)s sub-categories. Move or delete them first.")
             % {"name": category.name, "n": children},
-            code="category_has_children",
+            code=ErrorCode.CATEGORY_HAS_CHILDREN,
         )
     products = Product.objects.filter(category=category).count()
     if products:
         raise Conflict(
             _("%(name)s still holds %(n)s products. Move them to another category first.")
             % {"name": category.name, "n": products},
-            code="category_has_products",
+            code=ErrorCode.CATEGORY_HAS_PRODUCTS,
         )
     image = category.image.name if category.image else ""
     category.delete()

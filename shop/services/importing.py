@@ -27,9 +27,9 @@ from pathlib import PurePath
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from billing import quotas
 from shop.models import Brand, Category, Product, StockMovement
 from shop.services import catalog
+from tenants import quotas
 from tenants.errors import InvalidInput
 
 COLUMNS = [

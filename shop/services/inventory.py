@@ -10,9 +10,8 @@ The product row is written only when the RETURNING values show that a SKU crosse
 back in stock): then `Product.in_stock` is recomputed from the SKUs and the shop's automatic off-sale /
 back-on-sale is applied. Likewise a low-stock alert is raised only when a threshold is crossed.
 
-The statement is a prepared statement (server-side binding, see _stock_cursor): PostgreSQL plans it
-once per connection rather than on every sale. A pooler in front of PostgreSQL must then keep prepared
-statements per client (PgBouncer >= 1.21 with max_prepared_statements, or session pooling).
+The statement runs prepared on a kept cursor (tenants.db.prepared_cursor): PostgreSQL plans it once per
+connection rather than on every sale.
 
 Lock order, to make deadlocks impossible: a transaction locks SKU rows in ascending id order and only
 then product rows, in ascending id order; once it holds a product row it never waits for a SKU row (it
@@ -23,15 +22,14 @@ product.
 from collections import defaultdict
 from typing import NamedTuple
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
-from django.db.backends.postgresql.base import ServerBindingCursor
-from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
-from django.urls import NoReverseMatch, reverse
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shop.models import SKU, MerchantNotification, Product, ShopSettings, StockMovement
-from tenants.errors import Conflict, InvalidInput, NotFound
+from shop import events
+from shop.models import SKU, Product, ShopSettings, StockMovement
+from tenants.db import prepared_cursor
+from tenants.errors import Conflict, ErrorCode, InvalidInput, NotFound
 
 Reason = StockMovement.Reason
 RELEASE_REASONS = (Reason.CANCEL, Reason.RETURN)
@@ -43,11 +41,14 @@ MAX_NOTE = 200
 class OutOfStock(Conflict):
     """One or more SKUs do not have the quantity asked for ("sold out"). Nothing was reserved."""
 
-    default_code = "out_of_stock"
+    default_code = ErrorCode.OUT_OF_STOCK
 
     def __init__(self, message: str, *, sku_ids: list[int]):
         super().__init__(message)
         self.sku_ids = sku_ids
+
+    def details(self) -> dict:
+        return {"sku_ids": self.sku_ids}
 
 
 class _Applied(NamedTuple):
@@ -69,7 +70,7 @@ class _Applied(NamedTuple):
 
 
 # One statement per SKU: the conditional update and its movement. The casts give every parameter its
-# type when PostgreSQL prepares the statement (server-side binding, see _stock_cursor).
+# type when PostgreSQL prepares the statement (server-side binding, see tenants.db).
 _STEP_SQL = """
 WITH upd AS (
     UPDATE shop_sku SET stock = stock + %(change)s::integer
@@ -85,55 +86,6 @@ WITH upd AS (
 SELECT id, product_id, stock, low_stock_threshold, low_stock_alerted, is_active FROM upd
 """
 _SQL = {active: _STEP_SQL.format(active_only="AND is_active" if active else "") for active in (True, False)}
-# Django turns psycopg's automatic preparation off (prepare_threshold=None, for transaction poolers).
-# The stock statements ask for it explicitly; a threshold nothing reaches keeps it off for the rest.
-_NEVER_BY_COUNT = 2**62
-
-
-class _PreparingCursor(ServerBindingCursor):
-    """Binds parameters on the server and prepares each statement once per connection (psycopg keeps
-    the prepared statements per connection). A prepared statement is planned again by PostgreSQL when
-    the search_path changes, so one connection serving several stores stays correct."""
-
-    def execute(self, query, params=None, *, prepare=None, binary=None):
-        return super().execute(query, params, prepare=True, binary=binary)
-
-
-def _stock_cursor():
-    """The store's connection and its kept _PreparingCursor. Parsing and planning the stock statement
-    costs the database about as much CPU as running it; a store selling a hot item pays that once per
-    connection instead of on every sale.
-
-    One cursor is kept per database connection and reused: a hot SKU's sale is a few dozen microseconds
-    of Python around one round trip, and creating cursors (Django's, django-tenants' for the search_path,
-    psycopg's) and their wrappers was most of it."""
-    db = connections[DEFAULT_DB_ALIAS]  # the thread's wrapper itself, not the proxy: looked up once
-    # What db.cursor() does before handing out a cursor, without creating one: the health check, the
-    # connection, and django-tenants' `SET search_path` when the store changed (TENANT_LIMIT_SET_CALLS
-    # makes that a no-op otherwise). _handle_search_path is django-tenants' own step of its cursor()
-    # (4.0.1, pinned); test_one_connection_serving_two_stores_takes_stock_in_each_stores_own_schema
-    # fails if an upgrade changes it.
-    db.close_if_health_check_failed()
-    if db.connection is None:
-        db.ensure_connection()
-    db._handle_search_path()
-    raw = db.connection
-    cached = db.__dict__.get("_stock_cursor")
-    if cached is None or cached[0] is not raw or cached[1].closed:
-        if raw.prepare_threshold is None:
-            raw.prepare_threshold = _NEVER_BY_COUNT
-        cached = (raw, _PreparingCursor(raw))
-        db.__dict__["_stock_cursor"] = cached
-    return db, cached[1]
-
-
-class _PreparedDebugWrapper(CursorDebugWrapper):
-    """Query logging (DEBUG, assertNumQueries) for the kept cursor, which stays open afterwards."""
-
-    def execute(self, sql, params=None):
-        # Django cannot render a prepared execution with its parameters: log the statement as written.
-        with self.debug_sql(sql, params):
-            return CursorWrapper.execute(self, sql, params)
 
 
 def _apply_changes(changes: list[tuple[int, int]], *, reason, reference, note, actor, active_only):
@@ -148,13 +100,7 @@ def _apply_changes(changes: list[tuple[int, int]], *, reason, reference, note, a
     }
     sql = _SQL[active_only]
     applied: list[_Applied] = []
-    db, cursor = _stock_cursor()
-    if db.queries_logged:
-        cursor = _PreparedDebugWrapper(cursor, db)
-    # What Django's CursorWrapper does around an execute, without a wrapper per sale: refuse to run in a
-    # transaction that already failed, and raise Django's database errors.
-    db.validate_no_broken_transaction()
-    with db.wrap_database_errors:
+    with prepared_cursor() as cursor:
         for sku_id, change in changes:
             params["sku"] = sku_id
             params["change"] = change
@@ -167,15 +113,6 @@ def _apply_changes(changes: list[tuple[int, int]], *, reason, reference, note, a
 
 
 # --- side effects, only when something was crossed ----------------------------------------------------
-
-
-def _console_link(product_id: int) -> str:
-    for name in ("catalog:product_edit", "console:product_edit"):
-        try:
-            return reverse(name, args=[product_id])
-        except NoReverseMatch:
-            continue
-    return f"/console/products/{product_id}/"
 
 
 def _side_effects(applied: list[_Applied]) -> list:
@@ -233,18 +170,7 @@ def _alert_low_stock(item: _Applied) -> None:
     # The conditional update makes the alert fire once per crossing even if two sales cross together.
     if not SKU.objects.filter(pk=item.sku_id, low_stock_alerted=False).update(low_stock_alerted=True):
         return
-    sku = SKU.objects.select_related("product").get(pk=item.sku_id)
-    MerchantNotification.objects.create(
-        kind="low_stock",
-        title=_("Low stock: %(sku)s") % {"sku": str(sku)},
-        body=_("Only %(stock)s left (your alert threshold is %(threshold)s).")
-        % {"stock": item.stock, "threshold": item.threshold},
-        link=_console_link(sku.product_id),
-    )
-    from shop import tasks
-
-    sku_id, stock = item.sku_id, item.stock
-    transaction.on_commit(lambda: tasks.send_low_stock_email.delay(sku_id, stock))
+    events.send_on_commit(events.stock_low, sku_id=item.sku_id, stock=item.stock, threshold=item.threshold)
 
 
 # --- input checks --------------------------------------------------------------------------------------
@@ -331,7 +257,7 @@ def _raise_unavailable(lines: list[tuple[int, int]]):
     skus = {sku.pk: sku for sku in SKU.objects.select_related("product").filter(pk__in=wanted)}
     missing = [pk for pk in wanted if pk not in skus]
     if missing:
-        raise NotFound(_("This item no longer exists."), code="sku_not_found")
+        raise NotFound(_("This item no longer exists."), code=ErrorCode.SKU_NOT_FOUND)
     short = sorted(pk for pk, sku in skus.items() if not sku.is_active or sku.stock < wanted[pk])
     names = "、".join(str(skus[pk]) for pk in short) or _("an item")
     if all(skus[pk].stock == 0 or not skus[pk].is_active for pk in short):
@@ -358,7 +284,7 @@ def release_stock(items, *, reference: str, reason: str = Reason.CANCEL, actor=N
         SKU.objects.filter(pk__in=sku_ids).order_by("pk").select_for_update().values_list("pk", flat=True)
     )
     if len(locked) != len(sku_ids):
-        raise NotFound(_("This item no longer exists."), code="sku_not_found")
+        raise NotFound(_("This item no longer exists."), code=ErrorCode.SKU_NOT_FOUND)
     done = set(
         StockMovement.objects.filter(
             sku_id__in=sku_ids, reference=reference, reason__in=RELEASE_REASONS

@@ -9,8 +9,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tenants import quotas
 from tenants.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from tenants.quota import check_quota
 from tenants.services.store_settings import require_writable
 
 User = get_user_model()
@@ -72,7 +72,7 @@ def add_staff_member(*, store, actor, email: str, name: str, role: str, password
     if errors:
         raise InvalidInput(errors)
     _hold_staff_list()
-    check_quota(store, "staff", current=active_staff_count())
+    quotas.check_limit(store, "staff", current=active_staff_count())
     user = User.objects.create_user(email=email, password=password or generated, name=name, role=role)
     return user, generated
 
@@ -106,7 +106,7 @@ def set_staff_active(*, store, actor, member, active: bool):
         return member
     if active:
         _hold_staff_list()
-        check_quota(store, "staff", current=active_staff_count())
+        quotas.check_limit(store, "staff", current=active_staff_count())
     member.is_active = active
     member.save(update_fields=["is_active"])
     return member

@@ -9,18 +9,18 @@ from django.core import signing
 from django.core.cache import caches
 from django.utils.translation import gettext as _
 
-from tenants.errors import Conflict, DomainError, NotFound
+from tenants.errors import Conflict, DomainError, ErrorCode, NotFound
 from tenants.models import Store
 
 SALT = "fenxiao.store-login"
 
 
 class LoginTokenExpired(DomainError):
-    default_code = "token_expired"
+    default_code = ErrorCode.LOGIN_TOKEN_EXPIRED
 
 
 class LoginTokenInvalid(DomainError):
-    default_code = "token_invalid"
+    default_code = ErrorCode.LOGIN_TOKEN_INVALID
 
 
 def issue_login_token(*, store: Store, user) -> str:
@@ -42,7 +42,8 @@ def redeem_login_token(*, store: Store, token: str):
     used_key = f"login-token-used:{payload['n']}"
     if not caches["platform"].add(used_key, 1, timeout=settings.LOGIN_TOKEN_MAX_AGE + 60):
         raise Conflict(
-            _("This login link has already been used. Please log in with your password."), code="token_used"
+            _("This login link has already been used. Please log in with your password."),
+            code=ErrorCode.LOGIN_TOKEN_USED,
         )
     user = get_user_model().objects.filter(pk=payload["u"], is_active=True).first()
     if user is None:

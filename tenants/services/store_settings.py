@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from tenants.errors import InvalidInput, NotAllowed
+from tenants.errors import ErrorCode, InvalidInput, NotAllowed
 from tenants.images import MB, name_for, validate_image_upload
 from tenants.models import Store, StoreTemplate
 
@@ -21,7 +21,8 @@ def require_writable(store: Store) -> None:
     """Refuse any change while the store is suspended."""
     if store.is_suspended:
         raise NotAllowed(
-            _("This store is suspended: %(reason)s") % {"reason": store.status_reason}, code="store_suspended"
+            _("This store is suspended: %(reason)s") % {"reason": store.status_reason},
+            code=ErrorCode.STORE_SUSPENDED,
         )
 
 

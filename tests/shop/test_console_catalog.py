@@ -647,10 +647,13 @@ def test_manual_stock_adjustment_is_logged_with_its_reason(owner_client_a, store
         assert StockMovement.objects.filter(sku=sku, reason="adjustment").count() == 1
 
 
-def test_low_stock_notice_shows_in_the_nav_until_read(owner_client_a, store_a):
+def test_low_stock_notice_shows_in_the_nav_until_read(
+    owner_client_a, store_a, django_capture_on_commit_callbacks
+):
     product = product_in(store_a, skus=[{"price": "9", "stock": 10, "low_stock_threshold": 3}])
     with schema_context(store_a.schema_name):
-        inventory.reserve_stock([(product.skus.get().pk, 8)], reference="order-1")
+        with django_capture_on_commit_callbacks(execute=True):
+            inventory.reserve_stock([(product.skus.get().pk, 8)], reference="order-1")
         notice = MerchantNotification.objects.get()
 
     dashboard = text(owner_client_a.get("/console/products/"))

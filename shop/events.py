@@ -1,0 +1,38 @@
+"""What the shop announces. Every event is sent once the transaction that made it has committed
+(`send_on_commit`), so a listener never sees a change that was rolled back, and never runs inside the
+shop's transaction. shop imports no listener: the shop's own reactions live in shop/receivers.py and
+the distributor program (referral) listens from its own app.
+
+Each signal lists the keyword arguments it is sent with. Amounts are Decimal; ids are ints. Receivers
+run in the store's schema (the connection's, as in the request or task that sent them)."""
+
+import logging
+
+from django.db import transaction
+from django.dispatch import Signal
+
+logger = logging.getLogger(__name__)
+
+# kwargs: product_id, actor_id
+product_published = Signal()
+# A SKU's stock fell to or below its low-stock threshold (once per crossing).
+# kwargs: sku_id, stock, threshold
+stock_low = Signal()
+
+
+def send_on_commit(signal: Signal, **payload) -> None:
+    """Announce `signal` with `payload` after the current transaction commits (at once outside one).
+    A failing receiver is logged, not raised: the change it reacts to is already committed, and the
+    request or task that made it must still get its answer."""
+
+    def send():
+        for receiver, result in signal.send_robust(sender=None, **payload):
+            if isinstance(result, Exception):
+                logger.error(
+                    "receiver %r of %s failed",
+                    receiver,
+                    signal,
+                    exc_info=(type(result), result, result.__traceback__),
+                )
+
+    transaction.on_commit(send)
