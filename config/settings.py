@@ -299,6 +299,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"ProductStatusEnum": "shop.models.Product.Status"},
 }
 
+# Secrets at rest (payment credentials, bank accounts): Fernet keys, comma-separated, the first encrypts.
+# Required in production; derived from SECRET_KEY in development and tests (tenants/crypto.py).
+FIELD_ENCRYPTION_KEYS = [k for k in os.environ.get("FIELD_ENCRYPTION_KEYS", "").split(",") if k.strip()]
+
 # ---------------------------------------------------------------------------------------------
 # Outside providers: each has a local sandbox used when no credentials are set.
 # ---------------------------------------------------------------------------------------------
