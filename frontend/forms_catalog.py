@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from frontend.forms import apply_domain_error
 from shop.models import Brand, Category, Product, ShopSettings, StockMovement
+from shop.services.product_bulk import BULK_ACTIONS
+from shop.services.product_input import ProductInput
 from tenants.errors import DomainError
 
 MAX_SPEC_SLOTS = 3
@@ -117,20 +119,6 @@ class ProductForm(forms.Form):
             "status": product.status,
             "video_url": product.video_url,
             "version": product.version,
-        }
-
-    def service_fields(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "title": data["title"],
-            "code": data["code"],
-            "subtitle": data["subtitle"],
-            "share_copy": data["share_copy"],
-            "description": data["description"],
-            "category": data["category"],
-            "brand": data["brand"],
-            "tags": split_list(data["tags"], _TAG_SEPARATORS),
-            "video_url": data["video_url"].strip(),
         }
 
 
@@ -280,6 +268,24 @@ class ProductEditor:
     def specs(self) -> list[dict]:
         return [{"name": slot.name, "values": slot.values} for slot in self.used_slots()]
 
+    def product_input(self, skus: list[dict]) -> ProductInput:
+        """What the service takes: the form's fields, the specs and the parsed SKU rows."""
+        data = self.form.cleaned_data
+        return ProductInput.build(
+            title=data["title"],
+            code=data["code"],
+            subtitle=data["subtitle"],
+            share_copy=data["share_copy"],
+            description=data["description"],
+            category=data["category"],
+            brand=data["brand"],
+            tags=split_list(data["tags"], _TAG_SEPARATORS),
+            specs=self.specs(),
+            skus=skus,
+            video_url=data["video_url"].strip(),
+            status=data["status"],
+        )
+
     def skus(self) -> list[dict] | None:
         """SKU dicts for the service, or None when a number cell is not a number (errors set)."""
         skus, ok = [], True
@@ -391,13 +397,7 @@ def _int(value, default: int) -> int:
 
 
 class BulkActionForm(forms.Form):
-    ACTIONS = [
-        ("on_sale", _("Put on sale")),
-        ("off_sale", _("Take off sale")),
-        ("move", _("Move to category")),
-        ("delete", _("Delete")),
-    ]
-    action = forms.ChoiceField(label=_("With the selected"), choices=ACTIONS)
+    action = forms.ChoiceField(label=_("With the selected"), choices=list(BULK_ACTIONS.items()))
     ids = forms.TypedMultipleChoiceField(coerce=int, required=False)
     category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int, empty_value=None)
 

@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from PIL import Image, ImageDraw, ImageFont
 
-from shop import media
 from shop.models import Brand, Category, Product
-from shop.services import catalog
+from shop.services import brands, categories, media, products
+from shop.services.product_input import ProductInput
 
 CATEGORIES = [
     ("水果", "🍎", ["苹果", "柑橘", "莓果", "热带水果"]),
@@ -230,32 +230,35 @@ def _picture(label: str, colour: tuple[int, int, int], variant: int) -> SimpleUp
     return SimpleUploadedFile(f"{label.lower()}-{variant + 1}.jpg", buffer.getvalue(), "image/jpeg")
 
 
-def _categories() -> dict[str, Category]:
+def _categories(owner) -> dict[str, Category]:
     found = {}
     for order, (name, icon, children) in enumerate(CATEGORIES):
         top = Category.objects.filter(parent__isnull=True, name=name).first()
         if top is None:
-            top = catalog.create_category(name=name, icon=icon, sort_order=order * 10)
+            top = categories.create_category(actor=owner, name=name, icon=icon, sort_order=order * 10)
         found[name] = top
         for child_order, child_name in enumerate(children):
             child = Category.objects.filter(parent=top, name=child_name).first()
             if child is None:
-                child = catalog.create_category(name=child_name, parent=top, sort_order=child_order * 10)
+                child = categories.create_category(
+                    actor=owner, name=child_name, parent=top, sort_order=child_order * 10
+                )
             found[child_name] = child
     return found
 
 
-def _brands() -> dict[str, Brand]:
+def _brands(owner) -> dict[str, Brand]:
     return {
-        name: Brand.objects.filter(name=name).first() or catalog.create_brand(name=name, sort_order=order)
+        name: Brand.objects.filter(name=name).first()
+        or brands.create_brand(actor=owner, name=name, sort_order=order)
         for order, name in enumerate(BRANDS)
     }
 
 
 @transaction.atomic
 def seed(store, owner) -> None:
-    categories = _categories()
-    brands = _brands()
+    category_of = _categories(owner)
+    brand_of = _brands(owner)
     for (
         code,
         title,
@@ -273,20 +276,24 @@ def seed(store, owner) -> None:
     ) in PRODUCTS:
         if Product.objects.filter(code=code).exists():
             continue
-        product = catalog.create_product(
+        product = products.create_product(
             store=store,
             actor=owner,
-            code=code,
-            title=title,
-            subtitle=subtitle,
-            share_copy=share_copy,
-            description=f"<p>{share_copy}</p><p>{subtitle}。收到后如有坏果，拍照联系客服，坏多少赔多少。</p>",
-            category=categories[category],
-            brand=brands.get(brand) if brand else None,
-            tags=tags,
-            specs=specs,
-            skus=_combos(specs, prices, stocks, low_stock_threshold=5),
-            status=Product.Status.ON_SALE,
+            data=ProductInput.build(
+                code=code,
+                title=title,
+                subtitle=subtitle,
+                share_copy=share_copy,
+                description=f"<p>{share_copy}</p><p>{subtitle}。收到后如有坏果，拍照联系客服，坏多少赔多少。</p>",
+                category=category_of[category],
+                brand=brand_of.get(brand) if brand else None,
+                tags=tags,
+                specs=specs,
+                skus=_combos(specs, prices, stocks, low_stock_threshold=5),
+                status=Product.Status.ON_SALE,
+            ),
         )
         Product.objects.filter(pk=product.pk).update(sales_count=sales)
-        media.add_product_images(product=product, files=[_picture(label, colour, v) for v in range(2)])
+        media.add_product_images(
+            product=product, files=[_picture(label, colour, v) for v in range(2)], actor=owner
+        )

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shop.models import SKU, Brand, Category, Product, ProductImage, StockMovement
+from shop.services.product_bulk import BULK_ACTIONS
 
 
 def _url(file) -> str | None:
@@ -221,8 +222,7 @@ class ProductInputSerializer(serializers.Serializer):
 
 
 class BulkActionSerializer(serializers.Serializer):
-    ACTIONS = ["on_sale", "off_sale", "draft", "delete", "move_category"]
-    action = serializers.ChoiceField(choices=ACTIONS)
+    action = serializers.ChoiceField(choices=list(BULK_ACTIONS))
     ids = serializers.ListField(child=serializers.IntegerField(), max_length=1000)
     category = serializers.IntegerField(required=False, allow_null=True, default=None)
 
@@ -254,6 +254,10 @@ class StockAdjustSerializer(serializers.Serializer):
     new_stock = serializers.IntegerField(required=False, allow_null=True, default=None)
     delta = serializers.IntegerField(required=False, allow_null=True, default=None)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+
+class ImageOrderSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=100)
 
 
 class ImageUploadSerializer(serializers.Serializer):

@@ -23,6 +23,7 @@ from api.store.catalog_serializers import (
     BulkResultSerializer,
     CategoryInputSerializer,
     CategorySerializer,
+    ImageOrderSerializer,
     ImageUploadSerializer,
     ImportInputSerializer,
     ImportRejectedSerializer,
@@ -34,10 +35,11 @@ from api.store.catalog_serializers import (
     StockAdjustSerializer,
     StockMovementSerializer,
 )
-from shop import media
 from shop.models import SKU, Brand, Category, Product
 from shop.selectors import console as selectors
-from shop.services import catalog, importing, inventory
+from shop.selectors.console import ProductFilters
+from shop.services import brands, categories, importing, inventory, media, product_bulk, products
+from shop.services.product_input import ProductInput
 
 ID = "[0-9]+"
 
@@ -57,52 +59,6 @@ PRODUCT_FILTERS = [
     OpenApiParameter("low_stock", bool, description="Only products with a SKU at or below its threshold"),
     OpenApiParameter("sort", str, enum=list(selectors.CONSOLE_SORTS)),
 ]
-
-
-def _product_filters(params) -> dict:
-    def number(name):
-        value = params.get(name, "")
-        return int(value) if value.isdigit() else None
-
-    return {
-        "search": params.get("search", "").strip()[:100],
-        "status": params.get("status", ""),
-        "category": number("category"),
-        "brand": number("brand"),
-        "low_stock_only": params.get("low_stock", "").lower() in ("1", "true", "yes"),
-        "sort": params.get("sort", "-created"),
-    }
-
-
-def _current_values(product: Product) -> dict:
-    """The product as the input serializer shapes it: what a PATCH leaves out keeps these values. SKU
-    rows carry no stock: a PATCH without `skus` never touches the stock (orders keep changing it)."""
-    return {
-        "title": product.title,
-        "code": product.code,
-        "subtitle": product.subtitle,
-        "share_copy": product.share_copy,
-        "description": product.description,
-        "category": product.category_id,
-        "brand": product.brand_id,
-        "tags": list(product.tags),
-        "specs": list(product.specs or []),
-        "skus": [
-            {
-                "spec_values": list(sku.spec_values or []),
-                "price": sku.price,
-                "original_price": sku.original_price,
-                "cost_price": sku.cost_price,
-                "stock": None,
-                "low_stock_threshold": sku.low_stock_threshold,
-                "weight_grams": sku.weight_grams,
-                "barcode": sku.barcode,
-                "is_active": sku.is_active,
-            }
-            for sku in product.skus.all()
-        ],
-        "video_url": product.video_url,
-    }
 
 
 class CSVRenderer(renderers.BaseRenderer):
@@ -136,7 +92,7 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogVi
 
     def get_store_queryset(self):
         if self.action == "list":
-            return selectors.console_products(**_product_filters(self.request.query_params))
+            return ProductFilters.parse(self.request.query_params).products()
         return selectors.console_products()
 
     def get_serializer_class(self):
@@ -157,9 +113,7 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogVi
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("version", None)
-        product = catalog.save_product(
-            store=self.store, actor=request.user, status=data.pop("status", None), **data
-        )
+        product = products.save_product(store=self.store, actor=request.user, data=ProductInput.build(**data))
         return self._detail(product, code=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -184,21 +138,19 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogVi
         if "version" not in data:
             raise ValidationError({"version": [_("Send the version of the product you are changing.")]})
         version = data.pop("version")
-        new_status = data.pop("status", None)
-        values = {**_current_values(product), **data} if partial else data
-        product = catalog.save_product(
-            store=self.store,
-            product=product,
-            expected_version=version,
-            actor=request.user,
-            status=new_status,
-            **values,
+        # A PATCH starts from the product as it is (its SKUs without stock: leaving out `skus` never
+        # touches the stock, which orders keep changing).
+        data_in = (
+            ProductInput.of_product(product).with_changes(**data) if partial else ProductInput.build(**data)
+        )
+        product = products.save_product(
+            store=self.store, actor=request.user, data=data_in, product=product, expected_version=version
         )
         return self._detail(product)
 
     @extend_schema(responses={204: None})
     def destroy(self, request, pk=None):
-        catalog.delete_product(product=self.get_object(), actor=request.user)
+        products.delete_product(product=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -208,7 +160,7 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogVi
     def add_images(self, request, pk=None):
         """Add pictures to the gallery (multipart field `images`, several allowed)."""
         product = self.get_object()
-        media.add_product_images(product=product, files=request.FILES.getlist("images"))
+        media.add_product_images(product=product, files=request.FILES.getlist("images"), actor=request.user)
         return self._detail(product, code=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=ProductDetailSerializer)
@@ -216,14 +168,26 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogVi
     def main_image(self, request, pk=None, image_id=None):
         """Make a picture of the gallery the main one."""
         product = self.get_object()
-        media.set_main_image(product=product, image_id=int(image_id))
+        media.set_main_image(product=product, image_id=int(image_id), actor=request.user)
         return self._detail(product)
 
     @extend_schema(request=None, responses={204: None})
     @action(detail=True, methods=["delete"], url_path=r"images/(?P<image_id>[0-9]+)")
     def delete_image(self, request, pk=None, image_id=None):
-        media.delete_product_image(product=self.get_object(), image_id=int(image_id))
+        media.delete_product_image(product=self.get_object(), image_id=int(image_id), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=ImageOrderSerializer, responses=ProductDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="images/order")
+    def order_images(self, request, pk=None):
+        """Put the gallery in the given order (picture ids; any left out keep their order after them)."""
+        product = self.get_object()
+        serializer = ImageOrderSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        media.reorder_product_images(
+            product=product, ordered_ids=serializer.validated_data["ids"], actor=request.user
+        )
+        return self._detail(product)
 
     @extend_schema(request=BulkActionSerializer, responses=BulkResultSerializer)
     @action(detail=False, methods=["post"], url_path="bulk")
@@ -233,16 +197,10 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogVi
         serializer = BulkActionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        ids, what = data["ids"], data["action"]
-        if what == "delete":
-            changed = catalog.bulk_delete(product_ids=ids, actor=request.user)
-        elif what == "move_category":
-            changed = catalog.bulk_move_category(
-                product_ids=ids, category=data["category"], actor=request.user
-            )
-        else:
-            changed = catalog.bulk_set_status(product_ids=ids, status=what, actor=request.user)
-        return Response({"changed": changed})
+        result = product_bulk.apply_bulk_action(
+            actor=request.user, action=data["action"], product_ids=data["ids"], category=data["category"]
+        )
+        return Response({"changed": result.changed})
 
     @extend_schema(
         request={"multipart/form-data": ImportInputSerializer},
@@ -280,15 +238,12 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogVi
     @action(detail=False, methods=["get"], url_path="export", renderer_classes=[CSVRenderer, XLSXRenderer])
     def export(self, request):
         """The products (filtered like the list) as CSV (UTF-8 with BOM) or XLSX, one row per SKU."""
-        products = selectors.console_products(**_product_filters(request.query_params))
-        if request.accepted_renderer.format == "xlsx":
-            body, content_type = importing.export_products_xlsx(products), XLSXRenderer.media_type
-        else:
-            body, content_type = importing.export_products_csv(products), "text/csv; charset=utf-8"
-        response = HttpResponse(body, content_type=content_type)
-        response["Content-Disposition"] = (
-            f'attachment; filename="products.{request.accepted_renderer.format}"'
+        exported = importing.export_products(
+            products=ProductFilters.parse(request.query_params).products(),
+            file_format=request.accepted_renderer.format,
         )
+        response = HttpResponse(exported.body, content_type=exported.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
         return response
 
 
@@ -356,7 +311,7 @@ class CategoryViewSet(mixins.RetrieveModelMixin, CatalogViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("clear_image")
-        category = catalog.create_category(**data)
+        category = categories.create_category(actor=request.user, **data)
         return Response(CategorySerializer(category).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CategoryInputSerializer, responses=CategorySerializer)
@@ -379,12 +334,12 @@ class CategoryViewSet(mixins.RetrieveModelMixin, CatalogViewSet):
             "is_visible": category.is_visible,
         }
         values = {**current, **serializer.validated_data} if partial else dict(serializer.validated_data)
-        category = catalog.update_category(category=category, **values)
+        category = categories.update_category(actor=request.user, category=category, **values)
         return Response(CategorySerializer(category).data)
 
     @extend_schema(responses={204: None, 409: OpenApiResponse(description="has sub-categories or products")})
     def destroy(self, request, pk=None):
-        catalog.delete_category(category=self.get_object())
+        categories.delete_category(actor=request.user, category=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -401,7 +356,7 @@ class BrandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogView
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("clear_logo")
-        brand = catalog.create_brand(**data)
+        brand = brands.create_brand(actor=request.user, **data)
         return Response(BrandSerializer(brand).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=BrandInputSerializer, responses=BrandSerializer)
@@ -418,10 +373,10 @@ class BrandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogView
         serializer.is_valid(raise_exception=True)
         current = {"name": brand.name, "sort_order": brand.sort_order}
         values = {**current, **serializer.validated_data} if partial else dict(serializer.validated_data)
-        brand = catalog.update_brand(brand=brand, **values)
+        brand = brands.update_brand(actor=request.user, brand=brand, **values)
         return Response(BrandSerializer(brand).data)
 
     @extend_schema(responses={204: None})
     def destroy(self, request, pk=None):
-        catalog.delete_brand(brand=self.get_object())
+        brands.delete_brand(actor=request.user, brand=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -26,11 +26,21 @@ from frontend.forms_catalog import (
     StockAdjustForm,
 )
 from frontend.views.access import safe_next, staff_required
-from shop import media
 from shop.models import Brand, Category, Product, ShopSettings
 from shop.permissions import can_edit_catalog
 from shop.selectors import console as selectors
-from shop.services import catalog, importing, inventory, notifications
+from shop.selectors.console import ProductFilters
+from shop.services import (
+    brands,
+    categories,
+    importing,
+    inventory,
+    media,
+    notifications,
+    products,
+)
+from shop.services.product_bulk import apply_bulk_action
+from shop.services.shop_settings import update_shop_settings
 from tenants.errors import Conflict, DomainError, ErrorCode
 
 PAGE_SIZE = 20
@@ -81,21 +91,10 @@ def _product_or_404(pk) -> Product:
 # --- products: list and bulk actions -------------------------------------------------------------------
 
 
-def _list_filters(params) -> dict:
-    return {
-        "search": params.get("q", "").strip()[:100],
-        "status": params.get("status", ""),
-        "category": _int_or_none(params.get("category")),
-        "brand": _int_or_none(params.get("brand")),
-        "low_stock_only": params.get("low_stock") == "1",
-        "sort": params.get("sort", "-created"),
-    }
-
-
 @staff_required
 def product_list(request):
-    filters = _list_filters(request.GET)
-    page = Paginator(selectors.console_products(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = ProductFilters.parse(request.GET)
+    page = Paginator(filters.products(), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -124,31 +123,29 @@ def product_bulk(request):
             for error in errors:
                 messages.error(request, error)
         return redirect(back)
-    action, ids = form.cleaned_data["action"], form.cleaned_data["ids"]
     try:
-        if action == "on_sale":
-            count = catalog.bulk_set_status(
-                product_ids=ids, status=Product.Status.ON_SALE, actor=request.user
-            )
-            text = ngettext("%(n)s product put on sale.", "%(n)s products put on sale.", count)
-        elif action == "off_sale":
-            count = catalog.bulk_set_status(
-                product_ids=ids, status=Product.Status.OFF_SALE, actor=request.user
-            )
-            text = ngettext("%(n)s product taken off sale.", "%(n)s products taken off sale.", count)
-        elif action == "move":
-            count = catalog.bulk_move_category(
-                product_ids=ids, category=form.cleaned_data["category"], actor=request.user
-            )
-            text = ngettext("%(n)s product moved.", "%(n)s products moved.", count)
-        else:
-            count = catalog.bulk_delete(product_ids=ids, actor=request.user)
-            text = ngettext("%(n)s product deleted.", "%(n)s products deleted.", count)
+        result = apply_bulk_action(
+            actor=request.user,
+            action=form.cleaned_data["action"],
+            product_ids=form.cleaned_data["ids"],
+            category=form.cleaned_data["category"],
+        )
     except DomainError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, text % {"n": count})
+        messages.success(request, _bulk_done(result.action, result.changed))
     return redirect(back)
+
+
+def _bulk_done(action: str, n: int) -> str:
+    texts = {
+        "on_sale": ngettext("%(n)s product put on sale.", "%(n)s products put on sale.", n),
+        "off_sale": ngettext("%(n)s product taken off sale.", "%(n)s products taken off sale.", n),
+        "draft": ngettext("%(n)s product moved back to draft.", "%(n)s products moved back to draft.", n),
+        "move_category": ngettext("%(n)s product moved.", "%(n)s products moved.", n),
+        "delete": ngettext("%(n)s product deleted.", "%(n)s products deleted.", n),
+    }
+    return texts[action] % {"n": n}
 
 
 # --- products: the editor ------------------------------------------------------------------------------
@@ -182,18 +179,15 @@ def _save_product(request, editor: ProductEditor, product: Product | None, skus:
     """One submit of the editor: fields, SKU matrix, status, new pictures and the video, saved all or
     nothing by one service."""
     data = editor.form.cleaned_data
-    return catalog.save_product(
+    return products.save_product(
         store=request.tenant,
+        actor=request.user,
+        data=editor.product_input(skus),
         product=product,
         expected_version=(data["version"] or 0) if product is not None else None,
-        actor=request.user,
-        specs=editor.specs(),
-        skus=skus,
-        status=data["status"],
         new_images=data["images"],
         video_file=data["video_file"],
         clear_video=data["clear_video"],
-        **editor.form.service_fields(),
     )
 
 
@@ -262,7 +256,7 @@ def product_matrix(request):
 def product_delete(request, pk):
     product = _product_or_404(pk)
     try:
-        catalog.delete_product(product=product, actor=request.user)
+        products.delete_product(product=product, actor=request.user)
     except DomainError as error:
         messages.error(request, _error_text(error))
         return redirect("catalog:product_edit", pk=product.pk)
@@ -286,18 +280,11 @@ def image_action(request, pk, image_id, action):
     product = _product_or_404(pk)
     try:
         if action == "main":
-            media.set_main_image(product=product, image_id=image_id)
+            media.set_main_image(product=product, image_id=image_id, actor=request.user)
         elif action == "delete":
-            media.delete_product_image(product=product, image_id=image_id)
+            media.delete_product_image(product=product, image_id=image_id, actor=request.user)
         elif action in ("up", "down"):
-            ids = [image.pk for image in product.images.all()]
-            if image_id not in ids:
-                raise Http404
-            at = ids.index(image_id)
-            to = at - 1 if action == "up" else at + 1
-            if 0 <= to < len(ids):
-                ids[at], ids[to] = ids[to], ids[at]
-                media.reorder_product_images(product=product, ordered_ids=ids)
+            media.move_product_image(product=product, image_id=image_id, direction=action, actor=request.user)
         else:
             raise Http404
     except DomainError as error:
@@ -395,7 +382,7 @@ def category_list(request):
     form = _category_form(request.POST, request.FILES)
     if form.is_valid():
         try:
-            category = catalog.create_category(**form.service_fields())
+            category = categories.create_category(actor=request.user, **form.service_fields())
         except DomainError as error:
             apply_domain_error(form, error)
         else:
@@ -414,8 +401,11 @@ def category_edit(request, pk):
     form = _category_form(request.POST, request.FILES, exclude=category.pk)
     if form.is_valid():
         try:
-            catalog.update_category(
-                category=category, clear_image=form.cleaned_data["clear_image"], **form.service_fields()
+            categories.update_category(
+                actor=request.user,
+                category=category,
+                clear_image=form.cleaned_data["clear_image"],
+                **form.service_fields(),
             )
         except DomainError as error:
             apply_domain_error(form, error)
@@ -430,7 +420,7 @@ def category_edit(request, pk):
 def category_delete(request, pk):
     category = get_object_or_404(Category, pk=pk)
     try:
-        catalog.delete_category(category=category)
+        categories.delete_category(actor=request.user, category=category)
     except DomainError as error:
         messages.error(request, _error_text(error))
     else:
@@ -443,7 +433,9 @@ def category_delete(request, pk):
 def category_move(request, pk, direction):
     if direction not in ("up", "down"):
         raise Http404
-    catalog.move_category(category=get_object_or_404(Category, pk=pk), direction=direction)
+    categories.move_category(
+        actor=request.user, category=get_object_or_404(Category, pk=pk), direction=direction
+    )
     return redirect("catalog:categories")
 
 
@@ -464,7 +456,7 @@ def brand_list(request):
     form = BrandForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            brand = catalog.create_brand(**form.service_fields())
+            brand = brands.create_brand(actor=request.user, **form.service_fields())
         except DomainError as error:
             apply_domain_error(form, error)
         else:
@@ -482,8 +474,11 @@ def brand_edit(request, pk):
     form = BrandForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            catalog.update_brand(
-                brand=brand, clear_logo=form.cleaned_data["clear_logo"], **form.service_fields()
+            brands.update_brand(
+                actor=request.user,
+                brand=brand,
+                clear_logo=form.cleaned_data["clear_logo"],
+                **form.service_fields(),
             )
         except DomainError as error:
             apply_domain_error(form, error)
@@ -498,7 +493,7 @@ def brand_edit(request, pk):
 def brand_delete(request, pk):
     brand = get_object_or_404(Brand, pk=pk)
     try:
-        catalog.delete_brand(brand=brand)
+        brands.delete_brand(actor=request.user, brand=brand)
     except DomainError as error:
         messages.error(request, _error_text(error))
     else:
@@ -555,17 +550,15 @@ def import_template(request):
 
 @staff_required
 def export_products(request):
-    kind = request.GET.get("format", "csv")
-    if kind not in ("csv", "xlsx"):
-        raise Http404
-    products = selectors.console_products(**_list_filters(request.GET))
-    if kind == "csv":
-        body, content_type = importing.export_products_csv(products), "text/csv; charset=utf-8"
-    else:
-        body = importing.export_products_xlsx(products)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="products.{kind}"'
+    try:
+        exported = importing.export_products(
+            products=ProductFilters.parse(request.GET).products(),
+            file_format=request.GET.get("format", "csv"),
+        )
+    except DomainError as error:
+        raise Http404(error.message) from error
+    response = HttpResponse(exported.body, content_type=exported.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
     return response
 
 
@@ -605,7 +598,7 @@ def shop_settings(request):
         form = ShopSettingsForm(request.POST)
         if form.is_valid():
             try:
-                catalog.update_shop_settings(**form.cleaned_data)
+                update_shop_settings(actor=request.user, **form.cleaned_data)
             except DomainError as error:
                 apply_domain_error(form, error)
             else:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from shop.selectors import storefront as selectors
-from shop.services.catalog import sanitize_description
+from shop.services.product_input import sanitize_description
 from tenants.errors import NotFound
 
 PAGE_SIZE = 20

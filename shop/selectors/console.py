@@ -1,5 +1,7 @@
 """Reads for the merchant console. Query counts do not grow with the number of products or SKUs."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -51,10 +53,61 @@ def _total_stock():
 
 def _pk(value):
     value = getattr(value, "pk", value)
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
+    return value if isinstance(value, int) and not isinstance(value, bool) else _id(value)
+
+
+@dataclass(frozen=True)
+class ProductFilters:
+    """The console's and the API's product list filters: one parser for both faces (and the export,
+    which takes the list's filters). Query parameters: search, status, category, brand, low_stock,
+    sort. Anything unreadable is ignored, never an error: a filter link is not a form."""
+
+    search: str = ""
+    status: str = ""
+    category: int | None = None
+    brand: int | None = None
+    low_stock_only: bool = False
+    sort: str = "-created"
+
+    @classmethod
+    def parse(cls, params) -> "ProductFilters":
+        status = params.get("status", "")
+        sort = params.get("sort", "")
+        return cls(
+            search=_search_text(params.get("search", "")),
+            status=status if status in Product.Status.values else "",
+            category=_id(params.get("category")),
+            brand=_id(params.get("brand")),
+            low_stock_only=params.get("low_stock", "").strip().lower() in TRUE_WORDS,
+            sort=sort if sort in CONSOLE_SORTS else "-created",
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.search or self.status or self.category or self.brand or self.low_stock_only)
+
+    def products(self) -> QuerySet[Product]:
+        return console_products(
+            search=self.search,
+            status=self.status,
+            category=self.category,
+            brand=self.brand,
+            low_stock_only=self.low_stock_only,
+            sort=self.sort,
+        )
+
+
+TRUE_WORDS = ("1", "true", "yes", "on")
+
+
+def _search_text(value) -> str:
+    # Control characters (a NUL cannot even reach PostgreSQL) are dropped from a search, not refused.
+    return "".join(ch for ch in str(value or "") if ch.isprintable()).strip()[:100]
+
+
+def _id(value) -> int | None:
+    value = str(value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) < 2**63 else None
 
 
 def console_products(

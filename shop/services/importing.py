@@ -28,8 +28,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shop.models import Brand, Category, Product, StockMovement
-from shop.services import catalog
-from tenants import quotas
+from shop.services import products
+from shop.services.product_input import ProductInput, validate_product_input
+from tenants import activity, quotas
 from tenants.errors import InvalidInput
 
 COLUMNS = [
@@ -116,11 +117,9 @@ def _category_path(category: Category | None) -> str:
 
 
 def _export_queryset(queryset):
-    products = queryset if queryset is not None else Product.objects.all()
+    chosen = queryset if queryset is not None else Product.objects.all()
     return (
-        products.select_related("category", "category__parent", "brand")
-        .prefetch_related("skus")
-        .order_by("id")
+        chosen.select_related("category", "category__parent", "brand").prefetch_related("skus").order_by("id")
     )
 
 
@@ -182,6 +181,27 @@ def export_products_xlsx(queryset=None) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+EXPORT_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    body: bytes
+    content_type: str
+    filename: str
+
+
+def export_products(*, products, file_format: str) -> ExportFile:
+    """The given products (a filtered list) as a CSV (UTF-8 with BOM) or XLSX file, one row per SKU."""
+    if file_format not in EXPORT_FORMATS:
+        raise InvalidInput({"format": [_("Export as csv or xlsx.")]})
+    body = export_products_csv(products) if file_format == "csv" else export_products_xlsx(products)
+    return ExportFile(body, EXPORT_FORMATS[file_format], f"products.{file_format}")
 
 
 # --- reading a file -------------------------------------------------------------------------------------
@@ -388,15 +408,7 @@ def _plan_group(group: _Group, errors: list[RowError]) -> _Plan | None:
         "code": group.ref,
     }
     try:
-        catalog.validate_product_input(
-            product_id=existing.pk if existing else None,
-            share_copy=existing.share_copy if existing else "",
-            description="",
-            category=None,
-            brand=None,
-            video_url="",
-            **fields,
-        )
+        validate_product_input(ProductInput.build(**fields), product_id=existing.pk if existing else None)
     except InvalidInput as error:
         for key, messages in error.errors.items():
             line, column = _error_location(group, key)
@@ -442,7 +454,7 @@ def _brand_for(name: str, cache: dict) -> Brand | None:
 
 
 @transaction.atomic
-def import_products(*, store, file, filename: str, actor=None) -> ImportResult:
+def import_products(*, store, file, filename: str, actor) -> ImportResult:
     """Import a .csv or .xlsx file (an uploaded file, a file-like object or bytes; format from filename).
     Raises ImportRejected (an InvalidInput on "file") with .rows = [RowError, ...]."""
     table = _read_table(file, filename)
@@ -483,29 +495,30 @@ def import_products(*, store, file, filename: str, actor=None) -> ImportResult:
     categories: dict = {}
     brands: dict = {}
     for plan in plans:
-        common = {
+        values = {
             **plan.fields,
-            "store": store,
-            "actor": actor,
             "category": _category_for(plan.category_path, categories),
             "brand": _brand_for(plan.brand_name, brands),
-            "stock_reason": StockMovement.Reason.IMPORT,
+            "status": plan.status or None,
         }
         try:
             if plan.existing is None:
-                product = catalog.create_product(
-                    **common, status=plan.status or Product.Status.DRAFT, description="", share_copy=""
+                product = products.create_product(
+                    store=store,
+                    actor=actor,
+                    data=ProductInput.build(**values),
+                    stock_reason=StockMovement.Reason.IMPORT,
                 )
                 result.created += 1
             else:
-                product = catalog.update_product(
-                    **common,
+                # The file carries no description, share copy or video: those stay as they are.
+                product = products.update_product(
+                    store=store,
                     product=plan.existing,
                     expected_version=plan.existing.version,
-                    share_copy=plan.existing.share_copy,
-                    description=plan.existing.description,
-                    video_url=plan.existing.video_url,
-                    status=plan.status or None,
+                    actor=actor,
+                    data=ProductInput.of_product(plan.existing).with_changes(**values),
+                    stock_reason=StockMovement.Reason.IMPORT,
                 )
                 result.updated += 1
         except InvalidInput as error:
@@ -517,6 +530,17 @@ def import_products(*, store, file, filename: str, actor=None) -> ImportResult:
             raise ImportRejected(rows) from error
         result.skus += len(plan.fields["skus"])
         result.products.append(product)
+    activity.record(
+        actor=actor,
+        action="product.imported",
+        target_type="product",
+        target_label=filename[:200],
+        changes={
+            "created": [None, result.created],
+            "updated": [None, result.updated],
+            "skus": [None, result.skus],
+        },
+    )
     return result
 
 

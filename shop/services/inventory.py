@@ -26,8 +26,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shop import events
+from shop import events, locks
 from shop.models import SKU, Product, ShopSettings, StockMovement
+from tenants import activity
 from tenants.db import prepared_cursor
 from tenants.errors import Conflict, ErrorCode, InvalidInput, NotFound
 
@@ -36,6 +37,9 @@ RELEASE_REASONS = (Reason.CANCEL, Reason.RETURN)
 ADJUST_REASONS = (Reason.ADJUSTMENT, Reason.IMPORT, Reason.INITIAL)
 MAX_REFERENCE = 64
 MAX_NOTE = 200
+# A SKU never holds more than this (far below the integer column's 2**31): a typo of extra digits is
+# refused, never stored or overflowed.
+MAX_STOCK = 10_000_000
 
 
 class OutOfStock(Conflict):
@@ -280,10 +284,7 @@ def release_stock(items, *, reference: str, reason: str = Reason.CANCEL, actor=N
     # release of this reference. A concurrent release of the same reference waits on the lock and,
     # once the first commits, its fresh statement sees that release and skips. The unique partial
     # constraint "shop_stockmovement_release_once" backs this up in the database.
-    locked = list(
-        SKU.objects.filter(pk__in=sku_ids).order_by("pk").select_for_update().values_list("pk", flat=True)
-    )
-    if len(locked) != len(sku_ids):
+    if len(locks.lock_skus(sku_ids)) != len(sku_ids):
         raise NotFound(_("This item no longer exists."), code=ErrorCode.SKU_NOT_FOUND)
     done = set(
         StockMovement.objects.filter(
@@ -321,6 +322,8 @@ def adjust_stock(
     value = new_stock if new_stock is not None else delta
     if not isinstance(value, int) or isinstance(value, bool):
         raise InvalidInput({field: [_("Stock is a whole number.")]})
+    if abs(value) > MAX_STOCK:
+        raise InvalidInput({field: [_("Stock is at most %(n)s.") % {"n": MAX_STOCK}]})
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
         raise InvalidInput({"note": [_("A note has at most 200 characters.")]})
@@ -342,10 +345,22 @@ def adjust_stock(
         raise InvalidInput({field: [message]})
     if change == 0:
         return None
+    if current + change > MAX_STOCK:
+        raise InvalidInput({field: [_("Stock is at most %(n)s.") % {"n": MAX_STOCK}]})
     applied, _failed = _apply_changes(
         [(sku_id, change)], reason=reason, reference=reference, note=note, actor=actor, active_only=False
     )
     _after_changes(applied)
+    if actor is not None:
+        activity.record(
+            actor=actor,
+            action="sku.stock_adjusted",
+            target_type="sku",
+            target_id=sku_id,
+            target_label=str(sku) if isinstance(sku, SKU) else "",
+            changes={"stock": [current, applied[0].stock]},
+            note=note,
+        )
     if isinstance(sku, SKU):
         sku.stock = applied[0].stock
     return StockMovement.objects.filter(sku_id=sku_id).order_by("-id").first()

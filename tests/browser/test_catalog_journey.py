@@ -140,7 +140,8 @@ def test_merchant_takes_a_product_off_sale_and_corrects_its_stock(
     page.goto(console("/console/products/"))
     # the list filters as the merchant types (HTMX), then the bulk action takes it off sale
     page.get_by_role("searchbox", name="Search").fill("库存盘点")
-    expect(page).to_have_url(re.compile(r"q=%E5%BA%93%E5%AD%98"))  # the filtered list has been swapped in
+    # the filtered list has been swapped in
+    expect(page).to_have_url(re.compile(r"search=%E5%BA%93%E5%AD%98"))
     rows = page.locator("#product-table tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text(title)

@@ -8,7 +8,8 @@ from django.db import connection
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
-from shop.services import catalog
+from shop.services import categories
+from shop.services.product_bulk import apply_bulk_action
 from tenants.models import Store
 from tests.browser.conftest import host_url
 from tests.conftest import STORE_A
@@ -24,7 +25,7 @@ def fruit_aisle(committed_db):
 
     store = Store.objects.get(slug=STORE_A["subdomain"])
     with schema_context(store.schema_name):
-        category = catalog.create_category(name="Browser 水果")
+        category = categories.create_category(actor=None, name="Browser 水果")
         products = [
             new_product(
                 store, title=f"Browser 水果 {n:02d}", category=category, price=f"{10 + (n * 7) % 23}.50"
@@ -34,8 +35,8 @@ def fruit_aisle(committed_db):
     connection.set_schema_to_public()
     yield store, category, products
     with schema_context(store.schema_name):
-        catalog.bulk_delete(product_ids=[p.pk for p in products])
-        catalog.delete_category(category=category)
+        apply_bulk_action(actor=None, action="delete", product_ids=[p.pk for p in products])
+        categories.delete_category(actor=None, category=category)
     connection.set_schema_to_public()
 
 

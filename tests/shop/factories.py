@@ -16,9 +16,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from shop import media
 from shop.models import SKU, Brand, Category, Product
-from shop.services import catalog
+from shop.services import brands, categories, media, products
+from shop.services.product_input import ProductInput, sanitize_description, spec_key_for
 
 _counter = itertools.count(1)
 
@@ -79,7 +79,7 @@ def make_product(
         title=title or f"烟台红富士苹果 {next(_counter)}",
         status=status,
         published_at=published_at,
-        description=catalog.sanitize_description(description),
+        description=sanitize_description(description),
         **fields,
     )
     if not product.code:
@@ -90,7 +90,7 @@ def make_product(
         SKU.objects.create(
             product=product,
             spec_values=values,
-            spec_key=catalog.spec_key_for(values),
+            spec_key=spec_key_for(values),
             price=row.get("price", "19.90"),
             original_price=row.get("original_price"),
             cost_price=row.get("cost_price"),
@@ -100,11 +100,12 @@ def make_product(
             barcode=row.get("barcode", ""),
             is_active=row.get("is_active", True),
         )
-    catalog.refresh_denormalised(product)
+    products.refresh_denormalised(product)
     if images:
         media.add_product_images(
             product=product,
             files=[image_file(f"p{product.pk}-{i}.jpg", size=(64, 64)) for i in range(images)],
+            actor=None,
         )
     product.refresh_from_db()
     return product
@@ -130,14 +131,41 @@ def new_product(
     """A product made by create_product (the console's path); by default on sale, one SKU of 10 at ¥19.90."""
     title = title or f"烟台红富士苹果 {next(_counter)}"
     skus = skus if skus is not None else sku_rows(specs, price=price, stock=stock)
-    return catalog.create_product(
-        store=store, title=title, specs=list(specs), skus=skus, status=status, **fields
+    actor = fields.pop("actor", None)
+    data = ProductInput.build(title=title, specs=list(specs), skus=skus, status=status, **fields)
+    return products.create_product(store=store, actor=actor, data=data)
+
+
+def create_product(*, store, actor=None, **fields) -> Product:
+    """create_product with the fields of a ProductInput as keywords."""
+    return products.create_product(store=store, actor=actor, data=ProductInput.build(**fields))
+
+
+def update_product(*, store, product, expected_version, actor=None, **fields) -> Product:
+    """update_product with the fields of a ProductInput as keywords."""
+    data = ProductInput.build(**fields)
+    return products.update_product(
+        store=store, product=product, expected_version=expected_version, actor=actor, data=data
+    )
+
+
+def save_product(*, store, product=None, expected_version=None, actor=None, **fields) -> Product:
+    """save_product with the fields of a ProductInput (and new_images, video_file, clear_video) as
+    keywords."""
+    media_fields = {k: fields.pop(k) for k in ("new_images", "video_file", "clear_video") if k in fields}
+    return products.save_product(
+        store=store,
+        actor=actor,
+        data=ProductInput.build(**fields),
+        product=product,
+        expected_version=expected_version,
+        **media_fields,
     )
 
 
 def make_category(name=None, parent=None) -> Category:
-    return catalog.create_category(name=name or f"水果{next(_counter)}", parent=parent)
+    return categories.create_category(actor=None, name=name or f"水果{next(_counter)}", parent=parent)
 
 
 def make_brand(name=None) -> Brand:
-    return catalog.create_brand(name=name or f"果园{next(_counter)}")
+    return brands.create_brand(actor=None, name=name or f"果园{next(_counter)}")

@@ -11,10 +11,20 @@ from django.test.utils import CaptureQueriesContext
 from billing import quotas
 from shop.models import SKU, Brand, Category, Product, StockMovement
 from shop.selectors import console
-from shop.services import catalog
+from shop.services import brands, categories, products
 from shop.services.inventory import reserve_stock
+from shop.services.product_bulk import apply_bulk_action
+from shop.services.shop_settings import update_shop_settings
 from tenants.errors import Conflict, InvalidInput, QuotaExceeded
-from tests.shop.factories import make_brand, make_category, new_product, sku_rows
+from tests.shop.factories import (
+    create_product,
+    make_brand,
+    make_category,
+    new_product,
+    save_product,
+    sku_rows,
+    update_product,
+)
 
 SPECS = [{"name": "规格", "values": ["5斤", "10斤"]}, {"name": "等级", "values": ["精品", "特级"]}]
 
@@ -40,7 +50,7 @@ def create_apple(store, **fields):
         "skus": apple_skus(),
         **fields,
     }
-    return catalog.create_product(store=store, **data)
+    return create_product(store=store, **data)
 
 
 def editor_data(product, **changes):
@@ -101,12 +111,12 @@ def test_a_product_with_two_specs_gets_one_sku_per_combination(in_store_a):
 
 
 def test_a_product_without_specs_has_exactly_one_sku_with_an_empty_key(in_store_a):
-    product = catalog.create_product(store=in_store_a, title="礼盒", skus=[{"price": "88", "stock": 5}])
+    product = create_product(store=in_store_a, title="礼盒", skus=[{"price": "88", "stock": 5}])
     sku = product.skus.get()
     assert (sku.spec_key, sku.spec_values, sku.price) == ("", [], Decimal("88.00"))
 
     with pytest.raises(InvalidInput) as caught:
-        catalog.create_product(store=in_store_a, title="礼盒", skus=[{"price": "88"}, {"price": "99"}])
+        create_product(store=in_store_a, title="礼盒", skus=[{"price": "88"}, {"price": "99"}])
     assert "skus.1.spec_values" in caught.value.errors or "skus" in caught.value.errors
 
 
@@ -205,7 +215,7 @@ def test_editing_keeps_existing_skus_and_logs_stock_changes_as_adjustments(in_st
         {"spec_values": ["20斤", "精品"], "price": "129.00", "stock": 4},  # new
     ]
 
-    updated = catalog.update_product(
+    updated = update_product(
         store=in_store_a,
         product=product.pk,
         expected_version=1,
@@ -230,9 +240,9 @@ def test_an_edit_based_on_an_old_version_is_refused_not_lost(in_store_a):
     alice_form = editor_data(product, title="Alice 的标题")
     bob_form = editor_data(product, title="Bob 的标题")
 
-    catalog.update_product(store=in_store_a, product=product.pk, expected_version=1, **alice_form)
+    update_product(store=in_store_a, product=product.pk, expected_version=1, **alice_form)
     with pytest.raises(Conflict) as caught:
-        catalog.update_product(store=in_store_a, product=product.pk, expected_version=1, **bob_form)
+        update_product(store=in_store_a, product=product.pk, expected_version=1, **bob_form)
 
     assert caught.value.code == "stale_version" and "Someone else saved" in caught.value.message
     product.refresh_from_db()
@@ -243,7 +253,7 @@ def test_sales_between_loading_and_saving_do_not_make_the_edit_stale(in_store_a)
     product = create_apple(in_store_a)
     form = editor_data(product, title="新标题")
     reserve_stock([(product.skus.first().pk, 1)], reference="ORDER-1")
-    updated = catalog.update_product(store=in_store_a, product=product.pk, expected_version=1, **form)
+    updated = update_product(store=in_store_a, product=product.pk, expected_version=1, **form)
     assert updated.title == "新标题"
 
 
@@ -267,7 +277,7 @@ def test_a_sale_made_while_the_editor_is_open_is_kept_when_the_stock_is_left_alo
     big = SKU.objects.get(product=product, spec_key="5斤 / 精品")
     reserve_stock([(big.pk, 3)], reference="ORDER-1")  # a buyer orders 3 meanwhile
 
-    updated = catalog.update_product(store=in_store_a, product=product.pk, expected_version=1, **form)
+    updated = update_product(store=in_store_a, product=product.pk, expected_version=1, **form)
 
     assert updated.title == "新标题"
     assert stock_of(product) == {"5斤 / 精品": 17, "5斤 / 特级": 10, "10斤 / 精品": 8, "10斤 / 特级": 0}
@@ -281,7 +291,7 @@ def test_a_merchants_restock_lands_on_top_of_the_sales_made_meanwhile(in_store_a
     big = SKU.objects.get(product=product, spec_key="5斤 / 精品")
     reserve_stock([(big.pk, 3)], reference="ORDER-1")
 
-    catalog.update_product(store=in_store_a, product=product.pk, expected_version=1, **form)
+    update_product(store=in_store_a, product=product.pk, expected_version=1, **form)
 
     assert stock_of(product)["5斤 / 精品"] == 20 + 10 - 3
     adjustment = StockMovement.objects.get(sku=big, reason="adjustment")
@@ -296,7 +306,7 @@ def test_taking_away_more_than_is_left_after_the_sales_is_refused_next_to_the_ce
     reserve_stock([(big.pk, 8)], reference="ORDER-1")  # ...but only 12 are left by now
 
     with pytest.raises(InvalidInput) as caught:
-        catalog.update_product(store=in_store_a, product=product.pk, expected_version=1, **form)
+        update_product(store=in_store_a, product=product.pk, expected_version=1, **form)
 
     assert "Only 12 left now" in caught.value.errors["skus.0.stock"][0]
     product.refresh_from_db()
@@ -313,7 +323,7 @@ def test_a_stock_without_what_was_seen_sets_it_and_a_new_sku_without_stock_start
     ]
     reserve_stock([(SKU.objects.get(product=product, spec_key="5斤 / 精品").pk, 3)], reference="O-1")
 
-    catalog.update_product(
+    update_product(
         store=in_store_a,
         product=product.pk,
         expected_version=1,
@@ -327,7 +337,7 @@ def test_an_on_sale_product_keeps_at_least_one_active_sku(in_store_a):
     product = new_product(in_store_a)
     rows = [{"price": "19.90", "stock": 10, "is_active": False}]
     with pytest.raises(InvalidInput) as caught:
-        catalog.update_product(
+        update_product(
             store=in_store_a,
             product=product,
             expected_version=product.version,
@@ -343,28 +353,30 @@ def test_an_on_sale_product_keeps_at_least_one_active_sku(in_store_a):
 
 def test_put_on_sale_needs_an_active_sku_and_records_first_publication(in_store_a):
     product = create_apple(in_store_a)
-    catalog.put_on_sale(product=product)
+    products.set_product_status(product=product, status="on_sale", actor=None)
     product.refresh_from_db()
     assert product.status == "on_sale" and product.published_at is not None
 
-    catalog.take_off_sale(product=product)
+    products.set_product_status(product=product, status="off_sale", actor=None)
     SKU.objects.filter(product=product).update(is_active=False)
     with pytest.raises(InvalidInput):
-        catalog.put_on_sale(product=product)
+        products.set_product_status(product=product, status="on_sale", actor=None)
 
 
 def test_set_product_status_moves_one_product_by_the_merchants_rules(in_store_a):
     product = create_apple(in_store_a, status="on_sale")
     Product.objects.filter(pk=product.pk).update(status="off_sale", off_sale_by_stock=True)
 
-    assert catalog.set_product_status(product=product, status="off_sale").off_sale_by_stock is False
-    assert catalog.set_product_status(product=product, status="draft").status == "draft"
+    assert (
+        products.set_product_status(actor=None, product=product, status="off_sale").off_sale_by_stock is False
+    )
+    assert products.set_product_status(actor=None, product=product, status="draft").status == "draft"
     SKU.objects.filter(product=product).update(is_active=False)
     with pytest.raises(InvalidInput) as caught:
-        catalog.set_product_status(product=product, status="on_sale")
+        products.set_product_status(actor=None, product=product, status="on_sale")
     assert "active SKU" in caught.value.errors["status"][0]
     with pytest.raises(InvalidInput):
-        catalog.set_product_status(product=product, status="sold")
+        products.set_product_status(actor=None, product=product, status="sold")
     product.refresh_from_db()
     assert product.status == "draft"
 
@@ -373,7 +385,7 @@ def test_save_product_saves_fields_status_pictures_and_video_in_one_go(in_store_
     from tests.shop.factories import image_file
 
     mp4 = SimpleUploadedFile("clip.mp4", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64)
-    product = catalog.save_product(
+    product = save_product(
         store=in_store_a,
         title="烟台红富士苹果",
         specs=SPECS,
@@ -384,7 +396,7 @@ def test_save_product_saves_fields_status_pictures_and_video_in_one_go(in_store_
     )
     assert (product.status, product.images.count(), bool(product.video_file)) == ("on_sale", 2, True)
 
-    saved = catalog.save_product(
+    saved = save_product(
         store=in_store_a,
         product=product.pk,
         expected_version=1,
@@ -404,7 +416,7 @@ def test_a_bad_picture_undoes_the_whole_save(in_store_a, media_root):
     product = create_apple(in_store_a, status="on_sale")
     rows = apple_skus({0: {"stock": 99}})
     with pytest.raises(InvalidInput) as caught:
-        catalog.save_product(
+        save_product(
             store=in_store_a,
             product=product,
             expected_version=1,
@@ -422,7 +434,7 @@ def test_an_edit_that_leaves_the_status_keeps_an_automatic_off_sale(in_store_a):
     product = create_apple(in_store_a, status="on_sale")
     Product.objects.filter(pk=product.pk).update(status="off_sale", off_sale_by_stock=True)
 
-    catalog.save_product(
+    save_product(
         store=in_store_a, product=product, expected_version=1, status="off_sale", **editor_data(product)
     )
 
@@ -434,10 +446,8 @@ def test_going_off_sale_and_disabling_every_sku_in_one_save_is_allowed(in_store_
     product = new_product(in_store_a)
     rows = [{"price": "19.90", "is_active": False}]
     with pytest.raises(InvalidInput):
-        catalog.save_product(
-            store=in_store_a, product=product, expected_version=1, **editor_data(product, skus=rows)
-        )
-    saved = catalog.save_product(
+        save_product(store=in_store_a, product=product, expected_version=1, **editor_data(product, skus=rows))
+    saved = save_product(
         store=in_store_a,
         product=product,
         expected_version=1,
@@ -453,11 +463,11 @@ def test_bulk_status_is_all_or_nothing(in_store_a):
     SKU.objects.filter(product=bad).update(is_active=False)
 
     with pytest.raises(InvalidInput) as caught:
-        catalog.bulk_set_status(product_ids=[good.pk, bad.pk], status="on_sale")
-    assert "没有可售规格" in caught.value.errors["products"][0]
+        apply_bulk_action(actor=None, action="on_sale", product_ids=[good.pk, bad.pk])
+    assert "没有可售规格" in caught.value.errors["ids"][0]
     assert set(Product.objects.values_list("status", flat=True)) == {"draft"}
 
-    assert catalog.bulk_set_status(product_ids=[good.pk, bad.pk], status="off_sale") == 2
+    assert apply_bulk_action(actor=None, action="off_sale", product_ids=[good.pk, bad.pk]).changed == 2
     assert set(Product.objects.values_list("status", flat=True)) == {"off_sale"}
 
 
@@ -466,16 +476,17 @@ def test_bulk_move_category_and_bulk_delete(in_store_a):
     products = [new_product(in_store_a) for _ in range(3)]
     ids = [p.pk for p in products]
 
-    assert catalog.bulk_move_category(product_ids=ids[:2], category=fruit.pk) == 2
+    moved = apply_bulk_action(actor=None, action="move_category", product_ids=ids[:2], category=fruit.pk)
+    assert moved.changed == 2
     assert Product.objects.filter(category=fruit).count() == 2
     with pytest.raises(InvalidInput):
-        catalog.bulk_move_category(product_ids=ids, category=999999)
+        apply_bulk_action(actor=None, action="move_category", product_ids=ids, category=999999)
 
-    assert catalog.bulk_delete(product_ids=ids[:2]) == 2
+    assert apply_bulk_action(actor=None, action="delete", product_ids=ids[:2]).changed == 2
     assert list(Product.objects.values_list("pk", flat=True)) == [ids[2]]
     assert not SKU.objects.filter(product_id__in=ids[:2]).exists()
     with pytest.raises(InvalidInput):
-        catalog.bulk_delete(product_ids=[])
+        apply_bulk_action(actor=None, action="delete", product_ids=[])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -484,23 +495,23 @@ def test_bulk_move_category_and_bulk_delete(in_store_a):
 
 
 def test_categories_have_two_levels(in_store_a):
-    fruit = catalog.create_category(name="水果", icon="🍎")
-    apples = catalog.create_category(name="苹果", parent=fruit)
+    fruit = categories.create_category(actor=None, name="水果", icon="🍎")
+    apples = categories.create_category(actor=None, name="苹果", parent=fruit)
 
     with pytest.raises(InvalidInput) as caught:
-        catalog.create_category(name="红富士", parent=apples)
+        categories.create_category(actor=None, name="红富士", parent=apples)
     assert "two levels" in caught.value.errors["parent"][0]
 
-    gifts = catalog.create_category(name="礼盒")
+    gifts = categories.create_category(actor=None, name="礼盒")
     with pytest.raises(InvalidInput) as caught:  # a category with children cannot become a child
-        catalog.update_category(category=fruit, name="水果", parent=gifts)
+        categories.update_category(actor=None, category=fruit, name="水果", parent=gifts)
     assert "sub-categories" in caught.value.errors["parent"][0]
 
     with pytest.raises(InvalidInput) as caught:
-        catalog.create_category(name="苹果", parent=fruit)
+        categories.create_category(actor=None, name="苹果", parent=fruit)
     assert "already a category" in caught.value.errors["name"][0]
     with pytest.raises(InvalidInput):
-        catalog.create_category(name="水果")  # top-level names are unique too
+        categories.create_category(actor=None, name="水果")  # top-level names are unique too
 
 
 def test_a_category_with_children_or_products_cannot_be_deleted(in_store_a):
@@ -509,13 +520,18 @@ def test_a_category_with_children_or_products_cannot_be_deleted(in_store_a):
     new_product(in_store_a, category=apples)
 
     with pytest.raises(Conflict, match="sub-categories"):
-        catalog.delete_category(category=fruit)
+        categories.delete_category(actor=None, category=fruit)
     with pytest.raises(Conflict, match="1 products"):
-        catalog.delete_category(category=apples)
+        categories.delete_category(actor=None, category=apples)
 
-    catalog.bulk_move_category(product_ids=list(Product.objects.values_list("pk", flat=True)), category=None)
-    catalog.delete_category(category=apples)
-    catalog.delete_category(category=fruit)
+    apply_bulk_action(
+        actor=None,
+        action="move_category",
+        product_ids=list(Product.objects.values_list("pk", flat=True)),
+        category=None,
+    )
+    categories.delete_category(actor=None, category=apples)
+    categories.delete_category(actor=None, category=fruit)
     assert not Category.objects.exists()
 
 
@@ -524,21 +540,21 @@ def test_renaming_or_deleting_a_brand_updates_what_search_matches(in_store_a):
     product = new_product(in_store_a, title="猕猴桃", brand=brand)
     assert "佳沛" in product.search_document
 
-    catalog.update_brand(brand=brand, name="Zespri 佳沛")
+    brands.update_brand(actor=None, brand=brand, name="Zespri 佳沛")
     product.refresh_from_db()
     assert "zespri 佳沛" in product.search_document
 
-    catalog.delete_brand(brand=brand)
+    brands.delete_brand(actor=None, brand=brand)
     product.refresh_from_db()
     assert product.brand is None and "zespri" not in product.search_document
     with pytest.raises(InvalidInput):
-        catalog.create_brand(name=" ")
+        brands.create_brand(actor=None, name=" ")
 
 
 def test_brand_names_are_unique_ignoring_case(in_store_a):
-    catalog.create_brand(name="Zespri")
+    brands.create_brand(actor=None, name="Zespri")
     with pytest.raises(InvalidInput):
-        catalog.create_brand(name="zespri")
+        brands.create_brand(actor=None, name="zespri")
     assert Brand.objects.count() == 1
 
 
@@ -546,11 +562,11 @@ def test_switching_auto_off_sale_on_applies_to_what_is_already_sold_out(in_store
     sold_out = new_product(in_store_a, stock=0)
     in_stock = new_product(in_store_a, stock=3)
 
-    catalog.update_shop_settings(auto_off_sale_when_sold_out=True, low_stock_email=True)
+    update_shop_settings(actor=None, auto_off_sale_when_sold_out=True, low_stock_email=True)
     statuses = dict(Product.objects.values_list("pk", "status"))
     assert statuses == {sold_out.pk: "off_sale", in_stock.pk: "on_sale"}
 
-    catalog.update_shop_settings(auto_off_sale_when_sold_out=False, low_stock_email=True)
+    update_shop_settings(actor=None, auto_off_sale_when_sold_out=False, low_stock_email=True)
     assert Product.objects.get(pk=sold_out.pk).status == "on_sale"
 
 
@@ -638,21 +654,23 @@ def test_product_for_edit_and_movement_history(in_store_a):
 
 
 def test_moving_a_category_swaps_it_with_its_sibling_and_stops_at_the_ends(in_store_a):
-    top = catalog.create_category(name="Top")
-    a = catalog.create_category(name="A", parent=top, sort_order=1)
-    b = catalog.create_category(name="B", parent=top, sort_order=2)
-    c = catalog.create_category(name="C", parent=top, sort_order=3)
+    top = categories.create_category(actor=None, name="Top")
+    a = categories.create_category(actor=None, name="A", parent=top, sort_order=1)
+    b = categories.create_category(actor=None, name="B", parent=top, sort_order=2)
+    c = categories.create_category(actor=None, name="C", parent=top, sort_order=3)
 
     def order():
         return list(
             Category.objects.filter(parent=top).order_by("sort_order", "id").values_list("name", flat=True)
         )
 
-    catalog.move_category(category=c, direction="up")
+    categories.move_category(actor=None, category=c, direction="up")
     assert order() == ["A", "C", "B"]
-    catalog.move_category(category=a, direction="up")  # already first: nothing moves
+    categories.move_category(actor=None, category=a, direction="up")  # already first: nothing moves
     assert order() == ["A", "C", "B"]
-    catalog.move_category(category=Category.objects.get(pk=b.pk), direction="down")  # already last
+    categories.move_category(
+        actor=None, category=Category.objects.get(pk=b.pk), direction="down"
+    )  # already last
     assert order() == ["A", "C", "B"]
     with pytest.raises(InvalidInput):
-        catalog.move_category(category=a, direction="sideways")
+        categories.move_category(actor=None, category=a, direction="sideways")

@@ -12,11 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from shop import media
-from shop.models import SKU, Category, MerchantNotification, Product, ShopSettings, StockMovement
-from shop.services import catalog, importing, inventory
+from shop.models import SKU, Brand, Category, MerchantNotification, Product, ShopSettings, StockMovement
+from shop.services import categories, importing, inventory, media
 from tests.conftest import host_client, login_client, make_staff, owner_of
-from tests.shop.factories import image_file, make_brand, make_category, new_product
+from tests.shop.factories import image_file, make_brand, make_category, new_product, update_product
 
 User = get_user_model()
 
@@ -297,7 +296,7 @@ def test_a_concurrent_edit_shows_the_conflict_and_keeps_the_input(owner_client_a
     product = product_in(store_a, title="原来的标题")
     opened_version = product.version
     with schema_context(store_a.schema_name):  # someone else saves first
-        catalog.update_product(
+        update_product(
             store=store_a,
             product=product,
             expected_version=opened_version,
@@ -379,7 +378,7 @@ def test_gallery_picture_becomes_main_moves_and_is_deleted(owner_client_a, store
     product = product_in(store_a)
     with schema_context(store_a.schema_name):
         first, second = media.add_product_images(
-            product=product, files=[image_file("a.jpg"), image_file("b.jpg")]
+            actor=None, product=product, files=[image_file("a.jpg"), image_file("b.jpg")]
         )
     base = f"/console/products/{product.pk}/images"
 
@@ -424,7 +423,7 @@ def test_product_list_filters_and_shows_price_range_stock_and_status(owner_clien
     assert "红富士苹果" in page and "五常大米" in page
     assert "¥29.90 – ¥49.90" in page and "Sold out" in page
 
-    filtered = text(owner_client_a.get("/console/products/", {"q": "苹果"}))
+    filtered = text(owner_client_a.get("/console/products/", {"search": "苹果"}))
     assert "红富士苹果" in filtered and "五常大米" not in filtered
     by_status = text(owner_client_a.get("/console/products/", {"status": "draft"}))
     assert "五常大米" in by_status and "红富士苹果" not in by_status
@@ -432,7 +431,7 @@ def test_product_list_filters_and_shows_price_range_stock_and_status(owner_clien
     assert "红富士苹果" in by_category and "五常大米" not in by_category
 
     partial = owner_client_a.get(
-        "/console/products/", {"q": "大米"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="product-results"
+        "/console/products/", {"search": "大米"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="product-results"
     )
     assert "五常大米" in text(partial) and "<html" not in text(partial)
     assert f'href="/console/products/{apple.pk}/edit/"' in page
@@ -450,7 +449,7 @@ def test_the_product_list_costs_the_same_queries_for_few_or_many_products(owner_
                     category=make_category(),
                     brand=make_brand(),
                 )
-                media.add_product_images(product=product, files=[image_file(size=(32, 32))])
+                media.add_product_images(actor=None, product=product, files=[image_file(size=(32, 32))])
 
     def queries():
         with CaptureQueriesContext(connection) as captured:
@@ -488,7 +487,7 @@ def test_bulk_actions_change_status_category_and_delete(owner_client_a, store_a)
 
     owner_client_a.post("/console/products/bulk/", {"action": "on_sale", "ids": [one.pk]})
     owner_client_a.post(
-        "/console/products/bulk/", {"action": "move", "ids": [two.pk, three.pk], "category": veg.pk}
+        "/console/products/bulk/", {"action": "move_category", "ids": [two.pk, three.pk], "category": veg.pk}
     )
     owner_client_a.post("/console/products/bulk/", {"action": "delete", "ids": [three.pk]})
 
@@ -607,7 +606,7 @@ def test_category_without_a_name_is_refused(owner_client_a, store_a):
 def test_category_order_moves(owner_client_a, store_a):
     with schema_context(store_a.schema_name):
         first, second = make_category("一"), make_category("二")
-        catalog.reorder_categories(ordered_ids=[first.pk, second.pk])
+        categories.reorder_categories(actor=None, ordered_ids=[first.pk, second.pk])
     owner_client_a.post(f"/console/categories/{second.pk}/move/up/")
     with schema_context(store_a.schema_name):
         assert list(Category.objects.filter(parent=None).values_list("name", flat=True)) == ["二", "一"]
@@ -618,7 +617,7 @@ def test_brands_create_rename_and_refuse_duplicates(owner_client_a, store_a):
     duplicate = owner_client_a.post("/console/brands/", {"name": "农夫果园"})
     assert duplicate.status_code == 400 and "There is already a brand called 农夫果园." in text(duplicate)
     with schema_context(store_a.schema_name):
-        brand = catalog.Brand.objects.get()
+        brand = Brand.objects.get()
     owner_client_a.post(f"/console/brands/{brand.pk}/edit/", {"name": "山野果园", "sort_order": "3"})
     page = text(owner_client_a.get("/console/brands/"))
     assert "山野果园" in page and "农夫果园" not in page
@@ -781,7 +780,7 @@ def test_store_b_products_are_invisible_and_untouchable_from_store_a(owner_clien
     assert [r.status_code for r in responses] == [404] * len(responses)
     with schema_context(store_a.schema_name):
         category_in_a = Category.objects.filter(pk=category.pk).exists()
-        brand_in_a = catalog.Brand.objects.filter(pk=brand.pk).exists()
+        brand_in_a = Brand.objects.filter(pk=brand.pk).exists()
     if not category_in_a:
         assert owner_client_a.get(f"/console/categories/{category.pk}/edit/").status_code == 404
         assert owner_client_a.post(f"/console/categories/{category.pk}/delete/").status_code == 404
@@ -793,10 +792,7 @@ def test_store_b_products_are_invisible_and_untouchable_from_store_a(owner_clien
     with schema_context(store_b.schema_name):
         theirs.refresh_from_db()
         assert theirs.title == "B 的秘密商品" and SKU.objects.get(pk=sku.pk).stock == 10
-        assert (
-            Category.objects.filter(pk=category.pk).exists()
-            and catalog.Brand.objects.filter(pk=brand.pk).exists()
-        )
+        assert Category.objects.filter(pk=category.pk).exists() and Brand.objects.filter(pk=brand.pk).exists()
     assert "B 的秘密商品" not in owner_client_a.get("/console/products/export/?format=csv").content.decode(
         "utf-8-sig"
     )

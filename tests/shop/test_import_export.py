@@ -9,7 +9,6 @@ from openpyxl import Workbook, load_workbook
 
 from shop.models import SKU, Brand, Category, Product, StockMovement
 from shop.selectors.console import product_for_edit
-from shop.services import catalog
 from shop.services.importing import (
     COLUMNS,
     ImportRejected,
@@ -18,7 +17,7 @@ from shop.services.importing import (
     export_rows,
     import_products,
 )
-from tests.shop.factories import make_brand, make_category
+from tests.shop.factories import create_product, make_brand, make_category
 
 
 def csv_file(rows, header=COLUMNS) -> bytes:
@@ -57,7 +56,8 @@ def gift_rows(ref="GIFT-1"):
 
 
 def import_csv(store, rows, **kwargs):
-    return import_products(store=store, file=io.BytesIO(csv_file(rows, **kwargs)), filename="products.csv")
+    content = io.BytesIO(csv_file(rows, **kwargs))
+    return import_products(actor=None, store=store, file=content, filename="products.csv")
 
 
 def test_importing_new_products_creates_them_with_categories_brands_and_import_movements(in_store_a):
@@ -145,7 +145,7 @@ def test_a_file_with_wrong_columns_is_refused_naming_them(in_store_a, header, na
 )
 def test_unreadable_files_are_refused_clearly(in_store_a, content, filename, message):
     with pytest.raises(ImportRejected) as caught:
-        import_products(store=in_store_a, file=io.BytesIO(content), filename=filename)
+        import_products(actor=None, store=in_store_a, file=io.BytesIO(content), filename=filename)
     assert message in caught.value.errors["file"][0]
 
 
@@ -169,7 +169,7 @@ def test_export_then_import_round_trips_without_changing_anything(in_store_a):
     fruit = make_category("水果")
     make_category("苹果", parent=fruit)
     brand = make_brand("烟台果园")
-    catalog.create_product(
+    create_product(
         store=in_store_a,
         title="苹果, “带引号”",
         category=Category.objects.get(name="苹果"),
@@ -188,12 +188,12 @@ def test_export_then_import_round_trips_without_changing_anything(in_store_a):
         ],
         status="on_sale",
     )
-    catalog.create_product(store=in_store_a, title="礼盒", skus=[{"price": "88", "weight_grams": 1500}])
+    create_product(store=in_store_a, title="礼盒", skus=[{"price": "88", "weight_grams": 1500}])
     before = export_rows()
     movements = StockMovement.objects.count()
 
     for content, name in ((export_products_csv(), "x.csv"), (export_products_xlsx(), "x.xlsx")):
-        result = import_products(store=in_store_a, file=io.BytesIO(content), filename=name)
+        result = import_products(actor=None, store=in_store_a, file=io.BytesIO(content), filename=name)
         assert (result.created, result.updated) == (0, 2)
 
     assert export_rows() == before
@@ -229,9 +229,9 @@ def test_excel_and_gbk_csv_files_from_chinese_office_software_import(in_store_a)
         sheet.append(values)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    import_products(store=in_store_a, file=io.BytesIO(buffer.getvalue()), filename="货品.xlsx")
+    import_products(actor=None, store=in_store_a, file=io.BytesIO(buffer.getvalue()), filename="货品.xlsx")
     assert Product.objects.get(code="XLSX-1").min_price == Decimal("199.50")
 
     gbk = csv_file(gift_rows("GBK-1")).decode("utf-8-sig").encode("gb18030")
-    import_products(store=in_store_a, file=io.BytesIO(gbk), filename="货品.CSV")
+    import_products(actor=None, store=in_store_a, file=io.BytesIO(gbk), filename="货品.CSV")
     assert Product.objects.get(code="GBK-1").title == "新年水果礼盒"

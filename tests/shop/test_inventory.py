@@ -15,11 +15,13 @@ from hypothesis import strategies as st
 
 from shop import tasks
 from shop.models import SKU, MerchantNotification, Product, ShopSettings, StockMovement
-from shop.services import catalog
+from shop.services import products
 from shop.services.inventory import OutOfStock, adjust_stock, release_stock, reserve_stock
+from shop.services.product_bulk import apply_bulk_action
+from shop.services.shop_settings import update_shop_settings
 from tenants.errors import InvalidInput, NotFound
 from tests.conftest import STORE_A, owner_of
-from tests.shop.factories import new_product
+from tests.shop.factories import new_product, update_product
 
 # Tests get the transactional `db` through `in_store_a`; the concurrency tests commit for real instead.
 
@@ -238,13 +240,13 @@ def test_low_stock_email_goes_to_the_owner_unless_switched_off(in_store_a):
     assert mail.outbox[0].to == [in_store_a.owner_email]
     assert "Low stock" in mail.outbox[0].subject and "5斤" in mail.outbox[0].subject
 
-    catalog.update_shop_settings(auto_off_sale_when_sold_out=False, low_stock_email=False)
+    update_shop_settings(actor=None, auto_off_sale_when_sold_out=False, low_stock_email=False)
     assert tasks.send_low_stock_email(sku.pk, 3) is False
     assert len(mail.outbox) == 1
 
 
 def test_a_product_goes_off_sale_when_every_sku_sells_out_and_back_on_when_restocked(in_store_a):
-    catalog.update_shop_settings(auto_off_sale_when_sold_out=True, low_stock_email=True)
+    update_shop_settings(actor=None, auto_off_sale_when_sold_out=True, low_stock_email=True)
     product, (small, big) = two_sku_product(in_store_a, stock=1)
 
     reserve_stock([(small.pk, 1)], reference="B1")
@@ -269,11 +271,13 @@ def test_sold_out_products_stay_on_sale_when_the_store_prefers(in_store_a):
 
 
 def test_a_restock_never_undoes_the_merchants_own_off_sale(in_store_a):
-    catalog.update_shop_settings(auto_off_sale_when_sold_out=True, low_stock_email=True)
+    update_shop_settings(actor=None, auto_off_sale_when_sold_out=True, low_stock_email=True)
     product = new_product(in_store_a, stock=1)
     sku = only_sku(product)
     reserve_stock([(sku.pk, 1)], reference="D1")
-    catalog.take_off_sale(product=product)  # the merchant decides: off sale for good
+    products.set_product_status(
+        product=product, status="off_sale", actor=None
+    )  # the merchant decides: off sale for good
     adjust_stock(sku=sku, new_stock=20)
     product.refresh_from_db()
     assert product.status == Product.Status.OFF_SALE
@@ -315,7 +319,7 @@ def test_one_connection_serving_two_stores_takes_stock_in_each_stores_own_schema
 def test_a_product_is_sold_out_only_when_its_last_active_sku_is(in_store_a):
     product, (small, big) = two_sku_product(in_store_a, stock=1)
     SKU.objects.filter(pk=big.pk).update(is_active=False)
-    catalog.refresh_denormalised(product)
+    products.refresh_denormalised(product)
 
     reserve_stock([(small.pk, 1)], reference="F1")
     product.refresh_from_db()
@@ -400,7 +404,7 @@ two_sku_operations = st.lists(
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(first=st.integers(1, 4), second=st.integers(0, 4), ops=two_sku_operations)
 def test_sold_out_and_automatic_off_sale_follow_the_skus_stock(in_store_a, first, second, ops):
-    catalog.update_shop_settings(auto_off_sale_when_sold_out=True, low_stock_email=False)
+    update_shop_settings(actor=None, auto_off_sale_when_sold_out=True, low_stock_email=False)
     specs = [{"name": "规格", "values": ["5斤", "10斤"]}]
     skus = [
         {"spec_values": ["5斤"], "price": "39.90", "stock": first},
@@ -480,7 +484,7 @@ def committed_catalogue(committed_store):
     yield make
     with schema_context(store_a.schema_name):
         if made:
-            catalog.bulk_delete(product_ids=made)
+            apply_bulk_action(actor=None, action="delete", product_ids=made)
         MerchantNotification.objects.all().delete()
         ShopSettings.objects.all().delete()
 
@@ -493,7 +497,7 @@ def test_k_units_of_stock_sell_exactly_k_times_to_many_concurrent_buyers(
         title="限量礼盒", skus=[{"price": "99", "stock": stock, "low_stock_threshold": 3}]
     )
     with schema_context(committed_store.schema_name):
-        catalog.update_shop_settings(auto_off_sale_when_sold_out=True, low_stock_email=False)
+        update_shop_settings(actor=None, auto_off_sale_when_sold_out=True, low_stock_email=False)
         sku_id = only_sku(product).pk
 
     results = _run_in_threads(
@@ -564,7 +568,7 @@ def test_a_sku_selling_out_while_another_is_restocked_leaves_the_product_in_stoc
 ):
     product = committed_catalogue(title="车厘子", **two_sku_matrix(stock=0))
     with schema_context(committed_store.schema_name):
-        catalog.update_shop_settings(auto_off_sale_when_sold_out=True, low_stock_email=False)
+        update_shop_settings(actor=None, auto_off_sale_when_sold_out=True, low_stock_email=False)
         selling, restocked = product.skus.order_by("id").values_list("pk", flat=True)
 
     for round_ in range(6):
@@ -621,7 +625,9 @@ def test_deleting_a_product_during_a_sale_leaves_no_movement_without_its_sku(
         sku_id = only_sku(product).pk
 
     results = _sale_in_flight_while(
-        committed_store, sku_id, lambda: catalog.bulk_delete(product_ids=[product.pk])
+        committed_store,
+        sku_id,
+        lambda: apply_bulk_action(actor=None, action="delete", product_ids=[product.pk]).changed,
     )
 
     assert results == ["sold", "deleted"], results
@@ -639,7 +645,7 @@ def test_removing_a_spec_during_a_sale_leaves_no_movement_without_its_sku(
         version = Product.objects.get(pk=product.pk).version
 
     def drop_small():
-        catalog.update_product(
+        update_product(
             store=committed_store,
             product=product.pk,
             expected_version=version,

@@ -9,7 +9,7 @@ from moto import mock_aws
 from PIL import Image
 
 from config.media_storage import default_storage_from
-from shop import media
+from shop.services import media
 from tenants.storage import platform_storage
 from tests.shop.factories import image_file, new_product
 
@@ -48,7 +48,9 @@ def keys(client) -> set[str]:
 def test_pictures_go_to_the_bucket_under_the_store_and_link_through_the_cdn(bucket, in_store_a):
     product = new_product(in_store_a, title="丹东草莓")
 
-    [image] = media.add_product_images(product=product, files=[image_file("a.jpg", size=(1600, 1200))])
+    [image] = media.add_product_images(
+        actor=None, product=product, files=[image_file("a.jpg", size=(1600, 1200))]
+    )
 
     prefix = f"media/{in_store_a.schema_name}/"
     assert keys(bucket) == {prefix + image.image.name, prefix + image.thumbnail.name}
@@ -63,7 +65,7 @@ def test_two_stores_never_share_a_key_even_for_the_same_file_name(bucket, store_
     for store in (store_a, store_b):
         with schema_context(store.schema_name):
             product = new_product(store, title="同名图片")
-            [image] = media.add_product_images(product=product, files=[image_file("same.jpg")])
+            [image] = media.add_product_images(actor=None, product=product, files=[image_file("same.jpg")])
             stored[store.schema_name] = image.image.name
 
     all_keys = keys(bucket)
@@ -77,11 +79,11 @@ def test_deleting_a_picture_removes_its_objects_once_committed(
 ):
     product = new_product(in_store_a, title="蓝莓")
     first, second = media.add_product_images(
-        product=product, files=[image_file("a.jpg"), image_file("b.jpg")]
+        actor=None, product=product, files=[image_file("a.jpg"), image_file("b.jpg")]
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        media.delete_product_image(product=product, image_id=first.pk)
+        media.delete_product_image(actor=None, product=product, image_id=first.pk)
 
     prefix = f"media/{in_store_a.schema_name}/"
     assert keys(bucket) == {prefix + second.image.name, prefix + second.thumbnail.name}
@@ -92,7 +94,7 @@ def test_without_a_cdn_domain_links_are_signed_and_expire(settings, in_store_a):
         boto3.client("s3", region_name="us-east-1").create_bucket(Bucket=BUCKET)
         settings.STORAGES = s3_storage(S3_URL_EXPIRE="600")
         product = new_product(in_store_a, title="杨梅")
-        [image] = media.add_product_images(product=product, files=[image_file("a.jpg")])
+        [image] = media.add_product_images(actor=None, product=product, files=[image_file("a.jpg")])
 
         url = image.image.url
 

@@ -13,7 +13,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
+from shop import locks
 from shop.models import Product, ProductImage
+from tenants import activity
 from tenants.errors import InvalidInput, NotFound
 from tenants.images import name_for, validate_image_upload
 
@@ -24,20 +26,18 @@ MAX_IMAGES_PER_PRODUCT = 15
 THUMBNAIL_SIDE = 400
 VIDEO_MAX_BYTES = 50 * MB
 VIDEO_EXTENSIONS = ("mp4", "webm")
+ICON_MAX_BYTES = 2 * MB
+ICON_MAX_SIDE = 2000
 
 
-def get_product(product: Product | int, *, lock=True) -> Product:
-    """The product (row-locked by default) for a service to change; NotFound when it is gone. Shared by
-    the catalogue services, which import this module."""
-    pk = getattr(product, "pk", product)
-    qs = Product.objects.select_for_update() if lock else Product.objects
-    found = qs.filter(pk=pk).first()
-    if found is None:
-        raise NotFound(_("This product no longer exists."))
-    return found
+def get_product(product: Product | int) -> Product:
+    """The product, row-locked (without its SKUs: media never waits for stock), for a media change."""
+    return locks.lock_product(product, with_skus=False)
 
 
-def _delete_on_commit(names: list[str]) -> None:
+def delete_files_on_commit(names: list[str]) -> None:
+    """Remove stored files once the transaction commits (storage is not transactional: a rollback must
+    not have deleted a picture its row still names)."""
     names = [name for name in names if name]
 
     def remove():
@@ -47,6 +47,13 @@ def _delete_on_commit(names: list[str]) -> None:
 
     if names:
         transaction.on_commit(remove)
+
+
+def store_picture(instance, field_name: str, file, *, errors_key: str) -> None:
+    """Validate a small picture (a category icon, a brand logo) and put it on the instance's image
+    field (saved with the instance)."""
+    info = validate_image_upload(file, max_bytes=ICON_MAX_BYTES, max_side=ICON_MAX_SIDE, field=errors_key)
+    getattr(instance, field_name).save(name_for(getattr(file, "name", ""), info), file, save=False)
 
 
 def make_thumbnail(file, *, side: int = THUMBNAIL_SIDE) -> tuple[ContentFile, int, int]:
@@ -75,7 +82,7 @@ def make_thumbnail(file, *, side: int = THUMBNAIL_SIDE) -> tuple[ContentFile, in
 
 
 @transaction.atomic
-def add_product_images(*, product: Product | int, files: list) -> list[ProductImage]:
+def add_product_images(*, product: Product | int, files: list, actor) -> list[ProductImage]:
     """Validate every file first (InvalidInput on "images" naming the file; nothing saved if any is bad),
     then store each with a 400 px thumbnail. The first image becomes the main image if none is set."""
     product = get_product(product)
@@ -128,39 +135,75 @@ def add_product_images(*, product: Product | int, files: list) -> list[ProductIm
     if product.main_image_id is None:
         product.main_image = created[0]
         product.save(update_fields=["main_image", "updated_at"])
+    activity.record(
+        actor=actor, action="product.images_added", target=product, changes={"images": [None, len(created)]}
+    )
     return created
 
 
 @transaction.atomic
-def reorder_product_images(*, product: Product | int, ordered_ids: list[int]) -> None:
-    """The gallery in the given order; every id must be one of the product's pictures."""
+def reorder_product_images(*, product: Product | int, ordered_ids: list[int], actor) -> None:
+    """The gallery in the given order; every id must be one of the product's pictures (those left out
+    keep their relative order after the ones given)."""
     product = get_product(product)
     images = {image.pk: image for image in ProductImage.objects.filter(product=product)}
-    try:
-        ids = [int(pk) for pk in ordered_ids]
-    except (TypeError, ValueError):
-        ids = None
-    if ids is None or set(ids) - set(images) or len(set(ids)) != len(ids):
+    ids = [pk for pk in ordered_ids or () if isinstance(pk, int) and not isinstance(pk, bool)]
+    if len(ids) != len(ordered_ids or ()) or set(ids) - set(images) or len(set(ids)) != len(ids):
         raise InvalidInput({"images": [_("Reload the page: the pictures have changed.")]})
-    ordered = ids + sorted(set(images) - set(ids), key=lambda pk: (images[pk].sort_order, pk))
+    before = sorted(images, key=lambda pk: (images[pk].sort_order, pk))
+    ordered = ids + [pk for pk in before if pk not in ids]
     for position, pk in enumerate(ordered):
         images[pk].sort_order = position * 10
     ProductImage.objects.bulk_update(images.values(), ["sort_order"])
+    if ordered != before:
+        activity.record(
+            actor=actor,
+            action="product.images_reordered",
+            target=product,
+            changes={"images": [before, ordered]},
+        )
 
 
 @transaction.atomic
-def set_main_image(*, product: Product | int, image_id: int) -> Product:
+def move_product_image(*, product: Product | int, image_id: int, direction: str, actor) -> None:
+    """Swap a picture with its neighbour before ("up") or after ("down"); at either end nothing moves."""
+    if direction not in ("up", "down"):
+        raise InvalidInput({"direction": [_("Move a picture up or down.")]})
+    ids = list(
+        ProductImage.objects.filter(product_id=getattr(product, "pk", product))
+        .order_by("sort_order", "id")
+        .values_list("pk", flat=True)
+    )
+    if image_id not in ids:
+        raise NotFound(_("This picture no longer exists."))
+    at = ids.index(image_id)
+    to = at - 1 if direction == "up" else at + 1
+    if 0 <= to < len(ids):
+        ids[at], ids[to] = ids[to], ids[at]
+        reorder_product_images(product=product, ordered_ids=ids, actor=actor)
+
+
+@transaction.atomic
+def set_main_image(*, product: Product | int, image_id: int, actor) -> Product:
     product = get_product(product)
     image = ProductImage.objects.filter(product=product, pk=image_id).first()
     if image is None:
         raise NotFound(_("This picture no longer exists."))
+    before = product.main_image_id
     product.main_image = image
     product.save(update_fields=["main_image", "updated_at"])
+    if before != image.pk:
+        activity.record(
+            actor=actor,
+            action="product.main_image_set",
+            target=product,
+            changes={"main_image": [before, image.pk]},
+        )
     return product
 
 
 @transaction.atomic
-def delete_product_image(*, product: Product | int, image_id: int) -> None:
+def delete_product_image(*, product: Product | int, image_id: int, actor) -> None:
     """Deletes the row and its files; the next image becomes main if the main one was deleted."""
     product = get_product(product)
     image = ProductImage.objects.filter(product=product, pk=image_id).first()
@@ -175,7 +218,10 @@ def delete_product_image(*, product: Product | int, image_id: int) -> None:
     if was_main:
         product.main_image = ProductImage.objects.filter(product=product).order_by("sort_order", "id").first()
         product.save(update_fields=["main_image", "updated_at"])
-    _delete_on_commit(files)
+    delete_files_on_commit(files)
+    activity.record(
+        actor=actor, action="product.image_deleted", target=product, changes={"image": [image_id, None]}
+    )
 
 
 def _video_problem(file) -> str | None:
@@ -203,11 +249,14 @@ def _video_problem(file) -> str | None:
 
 
 @transaction.atomic
-def set_product_video(*, product: Product | int, url: str = "", file=None, clear: bool = False) -> Product:
+def set_product_video(
+    *, product: Product | int, actor, url: str = "", file=None, clear: bool = False
+) -> Product:
     """Either an http(s) URL or an mp4/webm upload (<= 50 MB, checked by extension and magic bytes);
     clear=True removes both. InvalidInput on "video_url" / "video_file"."""
     product = get_product(product)
     old_file = product.video_file.name if product.video_file else ""
+    old_url = product.video_url
     url = (url or "").strip()
     if clear:
         product.video_url = ""
@@ -234,5 +283,13 @@ def set_product_video(*, product: Product | int, url: str = "", file=None, clear
         raise InvalidInput({"video_url": [_("Give a video address or upload a video file.")]})
     product.save(update_fields=["video_url", "video_file", "updated_at"])
     if old_file and old_file != (product.video_file.name if product.video_file else ""):
-        _delete_on_commit([old_file])
+        delete_files_on_commit([old_file])
+    activity.record(
+        actor=actor,
+        action="product.video_changed",
+        target=product,
+        changes={
+            "video": [old_file or old_url or None, product.video_file.name or product.video_url or None]
+        },
+    )
     return product
