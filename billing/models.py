@@ -9,10 +9,24 @@ from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Store
 
-# Limits a plan sets. None means unlimited.
-LIMIT_KEYS = ("products", "distributors", "staff", "distribution_levels")
-# Features a plan turns on.
-FEATURE_KEYS = ("coupons", "live_rooms", "analytics", "custom_domain", "api_access", "posters")
+# Limits a plan sets (None means unlimited) and features it turns on, with the one wording every page
+# uses for them (the console's dashboard, the operator's plan pages, the quota refusal).
+LIMIT_LABELS = {
+    "products": _("Products"),
+    "distributors": _("Distributors"),
+    "staff": _("Staff accounts"),
+    "distribution_levels": _("Distribution levels"),
+}
+FEATURE_LABELS = {
+    "coupons": _("Coupons"),
+    "live_rooms": _("Live-stream selling"),
+    "analytics": _("Sales analytics"),
+    "custom_domain": _("Your own domain"),
+    "api_access": _("API access"),
+    "posters": _("Referral posters"),
+}
+LIMIT_KEYS = tuple(LIMIT_LABELS)
+FEATURE_KEYS = tuple(FEATURE_LABELS)
 
 
 class Plan(models.Model):

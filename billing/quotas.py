@@ -2,19 +2,11 @@
 `tenants.quotas` (registered with this module when billing loads), which fails closed."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from billing.models import Plan, Subscription
+from billing.models import LIMIT_LABELS, Plan, Subscription
 from tenants.errors import ErrorCode, QuotaExceeded
 
 LEGAL_MAX_DISTRIBUTION_LEVELS = 3  # Chinese law caps multi-level distribution at three levels
-
-LIMIT_LABELS = {
-    "products": gettext_lazy("products"),
-    "distributors": gettext_lazy("distributors"),
-    "staff": gettext_lazy("staff members"),
-    "distribution_levels": gettext_lazy("distribution levels"),
-}
 
 
 def plan_for(store) -> Plan | None:
@@ -37,7 +29,7 @@ def check_limit(store, key: str, *, current: int, adding: int = 1) -> None:
     allowed = limit(store, key)
     if allowed is not None and current + adding > allowed:
         raise QuotaExceeded(
-            _("Your plan allows %(n)s %(what)s. Upgrade your plan to add more.")
+            _("%(what)s: your plan allows %(n)s. Upgrade your plan to add more.")
             % {"n": allowed, "what": LIMIT_LABELS.get(key, key)},
             code=ErrorCode.QUOTA_EXCEEDED,
             limit=key,

@@ -5,23 +5,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from billing.models import FEATURE_KEYS, LIMIT_KEYS
+from billing.models import FEATURE_KEYS, FEATURE_LABELS, LIMIT_KEYS, LIMIT_LABELS
 from tenants.models import Store
 
-LIMIT_LABELS = {
-    "products": _("Products"),
-    "distributors": _("Distributors"),
-    "staff": _("Staff accounts"),
-    "distribution_levels": _("Distribution levels"),
-}
-FEATURE_LABELS = {
-    "coupons": _("Coupons"),
-    "live_rooms": _("Live-stream selling"),
-    "analytics": _("Analytics"),
-    "custom_domain": _("Own domain"),
-    "api_access": _("API access"),
-    "posters": _("Share posters"),
-}
 THEME_LABELS = {
     "primary": _("Primary colour"),
     "accent": _("Accent colour"),

@@ -28,6 +28,10 @@ class ErrorCode(StrEnum):
     FEATURE_NOT_IN_PLAN = "feature_not_in_plan"
     QUOTA_UNAVAILABLE = "quota_unavailable"
     # sign-in
+    WRONG_CREDENTIALS = "wrong_credentials"
+    ACCOUNT_DEACTIVATED = "account_deactivated"
+    NOT_STORE_STAFF = "not_store_staff"
+    LOCKED_OUT = "locked_out"
     LOGIN_TOKEN_USED = "login_token_used"
     LOGIN_TOKEN_EXPIRED = "login_token_expired"
     LOGIN_TOKEN_INVALID = "login_token_invalid"
@@ -87,6 +91,20 @@ class Conflict(DomainError):
 
     status_code = 409
     default_code = ErrorCode.CONFLICT
+
+
+class NotAuthenticated(DomainError):
+    """Sign-in refused: wrong credentials, a deactivated account, an account that may not sign in here."""
+
+    status_code = 401
+    default_code = ErrorCode.WRONG_CREDENTIALS
+
+
+class LockedOut(DomainError):
+    """Too many wrong passwords for this account from this address: refused even with the right one."""
+
+    status_code = 429
+    default_code = ErrorCode.LOCKED_OUT
 
 
 class QuotaExceeded(DomainError):

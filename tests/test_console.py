@@ -282,7 +282,7 @@ def test_dashboard_shows_the_store_at_a_glance(owner_client_a, store_a):
     assert localtime(store_a.claimed_at).strftime("%Y-%m-%d") in page  # opened
     assert "Active" in page
     # What the trial plan allows: limits and features.
-    assert "Staff members: <strong>3</strong>" in page
+    assert "Staff accounts: <strong>3</strong>" in page
     assert "Products: <strong>50</strong>" in page
     assert "Distribution levels: <strong>2</strong>" in page
     assert "Coupons" in page and "Live-stream selling" in page
@@ -300,7 +300,7 @@ def test_dashboard_of_a_paid_plan_shows_no_trial(client_b, store_b):
     page = text(client_b.get("/console/"))
     assert "基础版 Basic" in page
     assert "days left in your trial" not in page
-    assert "Staff members: <strong>3</strong>" in page
+    assert "Staff accounts: <strong>3</strong>" in page
 
 
 def test_invite_hint_disappears_once_the_team_grows(owner_client_a, store_a):
@@ -531,7 +531,7 @@ def test_the_trial_plan_allows_three_staff_including_the_owner(owner_client_a, s
         "/console/staff/", {"email": "three@a.example", "name": "Member", "role": "operations"}
     )
     assert response.status_code == 200
-    assert "Your plan allows 3 staff members. Upgrade your plan to add more." in text(response)
+    assert "Staff accounts: your plan allows 3. Upgrade your plan to add more." in text(response)
     assert user_in(store_a, "three@a.example") is None
 
 
@@ -616,7 +616,7 @@ def test_reactivating_with_htmx_and_the_plan_limit(owner_client_a, store_a):
     response = owner_client_a.post(
         f"/console/staff/{sleeper.pk}/active/", {"active": "1"}, HTTP_HX_REQUEST="true"
     )
-    assert "Your plan allows 3 staff members." in text(response)
+    assert "Staff accounts: your plan allows 3." in text(response)
     assert "Deactivated" in text(response)
     assert not user_in(store_a, "sleeper@a.example").is_active
 
@@ -708,7 +708,7 @@ def test_services_refuse_changes_to_a_suspended_store(store_a, operator):
     member = make_staff(store_a, email="ops@a.example")
     store = suspend(store_a, operator)
     with pytest.raises(NotAllowed):
-        update_store_settings(store=store_a, name="Renamed", template_code="urban")
+        update_store_settings(store=store_a, actor=None, name="Renamed", template_code="urban")
     with schema_context(store.schema_name):
         owner = User.objects.get(role="owner")
         with pytest.raises(NotAllowed):

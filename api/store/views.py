@@ -1,4 +1,3 @@
-from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status
@@ -19,7 +18,7 @@ from api.store.serializers import (
     TokenSerializer,
 )
 from tenants.accounts import services as staff_services
-from tenants.accounts.backends import WRONG_CREDENTIALS, refusal_message
+from tenants.errors import NotAuthenticated
 from tenants.services.store_settings import update_store_settings
 
 
@@ -40,6 +39,7 @@ class StoreDetail(APIView):
         data = serializer.validated_data
         store = update_store_settings(
             store=store,
+            actor=request.user,
             name=data.get("name", store.name),
             template_code=data.get("template", store.template.code if store.template_id else ""),
             time_zone=data.get("time_zone"),
@@ -105,13 +105,13 @@ class ObtainToken(APIView):
             raise AuthenticationFailed(_("Tokens are issued on a store's own address."))
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = authenticate(
-            request._request,
-            username=serializer.validated_data["email"],
-            password=serializer.validated_data["password"],
-        )
-        if user is None:
-            raise AuthenticationFailed(refusal_message(request._request))
-        if not user.is_store_staff:
-            raise AuthenticationFailed(WRONG_CREDENTIALS)
+        try:
+            user = staff_services.authenticate_staff(
+                request=request._request,
+                email=serializer.validated_data["email"],
+                password=serializer.validated_data["password"],
+            )
+        except NotAuthenticated as error:
+            # DRF's own 401 carries the WWW-Authenticate header a client expects.
+            raise AuthenticationFailed(error.message, code=error.code) from error
         return Response({"token": staff_services.api_token_for(user=user)})

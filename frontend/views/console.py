@@ -7,16 +7,15 @@ protection, the suspended store's read-only state)."""
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import login, logout
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from billing import quotas
-from billing.models import FEATURE_KEYS, LIMIT_KEYS
+from billing.models import FEATURE_KEYS, FEATURE_LABELS, LIMIT_KEYS, LIMIT_LABELS
 from frontend.forms import LoginForm, apply_domain_error
 from frontend.forms_console import (
     StaffActiveForm,
@@ -30,8 +29,7 @@ from frontend.views.access import on_store_host, safe_next, staff_required
 from frontend.views.errors import locked_out
 from shop.selectors.console import product_count
 from tenants.accounts import services as staff_services
-from tenants.accounts.backends import refusal_message
-from tenants.errors import DomainError
+from tenants.errors import DomainError, LockedOut
 from tenants.services.login_tokens import redeem_login_token
 from tenants.services.store_settings import selectable_templates, time_zone_names, update_store_settings
 
@@ -42,14 +40,6 @@ USAGE_COUNTERS: dict[str, Callable[[], int]] = {
     "products": product_count,
 }
 
-FEATURE_LABELS = {
-    "coupons": gettext_lazy("Coupons"),
-    "live_rooms": gettext_lazy("Live-stream selling"),
-    "analytics": gettext_lazy("Sales analytics"),
-    "custom_domain": gettext_lazy("Your own domain"),
-    "api_access": gettext_lazy("API access"),
-    "posters": gettext_lazy("Referral posters"),
-}
 
 # The one-time display of a generated staff password: set by the add, popped by the next page view.
 NEW_PASSWORD_SESSION_KEY = "console.new_staff_password"
@@ -68,18 +58,14 @@ def login_view(request):
         return redirect(safe_next(request, "/console/"))
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        # django-axes counts failures per email + IP in this store's cache keys; one spelling per email.
-        email = form.cleaned_data["username"].strip().lower()
-        user = authenticate(request, username=email, password=form.cleaned_data["password"])
-        if getattr(request, "axes_locked_out", False):
-            return locked_out(request)
-        if user is None:
-            form.add_error(None, refusal_message(request))
-        elif not user.is_store_staff:
-            form.add_error(
-                None,
-                _("This account belongs to a customer of the store and cannot open the merchant console."),
+        try:
+            user = staff_services.authenticate_staff(
+                request=request, email=form.cleaned_data["username"], password=form.cleaned_data["password"]
             )
+        except LockedOut:
+            return locked_out(request)
+        except DomainError as error:
+            form.add_error(None, error.message)
         else:
             login(request, user)
             return redirect(safe_next(request, "/console/"))
@@ -191,11 +177,10 @@ def dashboard(request):
         if subscription and subscription.status == subscription.Status.TRIALING
         else None,
         "limits": [
-            {"key": key, "label": quotas.LIMIT_LABELS.get(key, key), "limit": quotas.limit(store, key)}
-            for key in LIMIT_KEYS
+            {"key": key, "label": LIMIT_LABELS[key], "limit": quotas.limit(store, key)} for key in LIMIT_KEYS
         ],
         "features": [
-            {"key": key, "label": FEATURE_LABELS.get(key, key), "on": quotas.has_feature(store, key)}
+            {"key": key, "label": FEATURE_LABELS[key], "on": quotas.has_feature(store, key)}
             for key in FEATURE_KEYS
         ],
         "usage": usage,
@@ -226,6 +211,7 @@ def store_settings(request):
         try:
             update_store_settings(
                 store=store,
+                actor=request.user,
                 name=data["name"],
                 template_code=data["template"],
                 logo=data["logo"] or None,

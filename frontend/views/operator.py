@@ -15,13 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from billing.models import FEATURE_KEYS, LIMIT_KEYS, Plan
+from billing.models import FEATURE_KEYS, FEATURE_LABELS, LIMIT_KEYS, LIMIT_LABELS, Plan
 from billing.selectors import plans_with_store_counts, stores_with_plans
 from billing.services import create_plan, update_plan
 from frontend.forms import LoginForm, apply_domain_error
 from frontend.forms_operator import (
-    FEATURE_LABELS,
-    LIMIT_LABELS,
     SECTION_LABELS,
     ActionForm,
     AuditFilterForm,

@@ -2,20 +2,58 @@
 
 import secrets
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tenants import quotas
-from tenants.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from tenants import activity, quotas
+from tenants.accounts.backends import DEACTIVATED_FLAG, refusal_message
+from tenants.errors import (
+    Conflict,
+    ErrorCode,
+    InvalidInput,
+    LockedOut,
+    NotAllowed,
+    NotAuthenticated,
+    NotFound,
+)
 from tenants.services.store_settings import require_writable
 
 User = get_user_model()
 ASSIGNABLE_ROLES = [r for r in User.STAFF_ROLES if r != User.Role.OWNER]
 NAME_MAX_LENGTH = 80
+
+
+def login_email(value: str) -> str:
+    """The one spelling of an email at sign-in: django-axes counts wrong passwords per email and address,
+    so "Alice@A.example" and "alice@a.example " must be the same account to it."""
+    return (value or "").strip().lower()
+
+
+def authenticate_staff(*, request, email: str, password: str):
+    """The staff member of this store with these credentials, for the console login and the API token
+    alike. `request` goes along for django-axes (which counts failures per email and address). Raises
+    LockedOut after too many wrong passwords (even for the right one), NotAuthenticated with the reason
+    otherwise: a wrong email or password, a deactivated account (only when the password was right), or a
+    customer's account, which may not open the merchant console."""
+    user = authenticate(request, username=login_email(email), password=password)
+    if getattr(request, "axes_locked_out", False):
+        raise LockedOut(_("For your safety this login is paused for 15 minutes. Please try again later."))
+    if user is None:
+        deactivated = getattr(request, DEACTIVATED_FLAG, False)
+        raise NotAuthenticated(
+            str(refusal_message(request)),
+            code=ErrorCode.ACCOUNT_DEACTIVATED if deactivated else ErrorCode.WRONG_CREDENTIALS,
+        )
+    if not user.is_store_staff:
+        raise NotAuthenticated(
+            _("This account belongs to a customer of the store and cannot open the merchant console."),
+            code=ErrorCode.NOT_STORE_STAFF,
+        )
+    return user
 
 
 def staff_members():
@@ -74,6 +112,9 @@ def add_staff_member(*, store, actor, email: str, name: str, role: str, password
     _hold_staff_list()
     quotas.check_limit(store, "staff", current=active_staff_count())
     user = User.objects.create_user(email=email, password=password or generated, name=name, role=role)
+    activity.record(
+        actor=actor, action="staff.added", target=user, changes={"role": [None, role], "email": [None, email]}
+    )
     return user, generated
 
 
@@ -87,6 +128,9 @@ def change_staff_role(*, store, actor, member, role: str):
     if role not in ASSIGNABLE_ROLES:
         raise InvalidInput({"role": [_("Choose a role.")]})
     if member.role != role:
+        activity.record(
+            actor=actor, action="staff.role_changed", target=member, changes={"role": [member.role, role]}
+        )
         member.role = role
         member.save(update_fields=["role"])
     return member
@@ -109,6 +153,12 @@ def set_staff_active(*, store, actor, member, active: bool):
         quotas.check_limit(store, "staff", current=active_staff_count())
     member.is_active = active
     member.save(update_fields=["is_active"])
+    activity.record(
+        actor=actor,
+        action="staff.reactivated" if active else "staff.deactivated",
+        target=member,
+        changes={"is_active": [not active, active]},
+    )
     return member
 
 

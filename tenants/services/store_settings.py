@@ -8,9 +8,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from tenants import activity
 from tenants.errors import ErrorCode, InvalidInput, NotAllowed
 from tenants.images import MB, name_for, validate_image_upload
 from tenants.models import Store, StoreTemplate
+from tenants.updates import model_update
 
 STORE_NAME_MAX_LENGTH = 80
 LOGO_MAX_BYTES = 2 * MB
@@ -44,6 +46,7 @@ def time_zone_names() -> tuple[str, ...]:
 def update_store_settings(
     *,
     store: Store,
+    actor,
     name: str,
     template_code: str,
     logo=None,
@@ -83,15 +86,20 @@ def update_store_settings(
         raise InvalidInput(errors)
 
     old_logo = store.logo.name if store.logo else ""
-    store.name = name
-    store.template = template
+    values = {"name": name, "template": template}
+    if time_zone is not None:
+        values["time_zone"] = time_zone
+    changes = model_update(instance=store, fields=["name", "template", "time_zone"], data=values, save=False)
     if clear_logo:
         store.logo = ""
     elif logo_name:
         store.logo.save(logo_name, File(logo, name=logo_name), save=False)
-    if time_zone is not None:
-        store.time_zone = time_zone
+    if old_logo != (store.logo.name or ""):
+        changes["logo"] = [old_logo or None, store.logo.name or None]
     store.save(update_fields=["name", "template", "logo", "time_zone"])
+    if changes:
+        # The store's own log (this runs in its schema): the merchant's record of who changed what.
+        activity.record(actor=actor, action="store.settings_updated", target=store, changes=changes)
     if old_logo and old_logo != store.logo.name:
         storage = store.logo.storage
         # Only once the new state is committed: a rolled-back change must not lose the old picture.

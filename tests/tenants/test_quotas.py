@@ -20,7 +20,7 @@ def test_billing_decides_through_the_gate(store_a):
     with pytest.raises(QuotaExceeded) as refused:
         quotas.check_limit(store_a, "staff", current=allowed)
     assert refused.value.code == ErrorCode.QUOTA_EXCEEDED and refused.value.limit == "staff"
-    assert f"allows {allowed} staff members" in refused.value.message
+    assert f"Staff accounts: your plan allows {allowed}." in refused.value.message
 
 
 def test_without_a_decider_the_gate_refuses_instead_of_allowing_everything(store_a, no_decider):
