@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 from shop.selectors import storefront as selectors
 from shop.services.catalog import sanitize_description
 from tenants.errors import NotFound
+from tenants.links import store_url
 
 PAGE_SIZE = 20
 SORT_LABELS = {
@@ -98,6 +99,7 @@ def home(request):
             "hot_products": home.hot_products,
             "new_products": home.new_products,
             "categories": home.categories,
+            "page_url": store_url(store, "/", request=request),
             "tab": "home",
         },
     )
@@ -164,7 +166,7 @@ def product(request, pk):
     stock = sum(max(sku.stock, 0) for sku in skus)
     gallery = sorted(item.images.all(), key=lambda image: image.pk != item.main_image_id)
     share_image = item.main_image or (gallery[0] if gallery else None)
-    page_url = request.build_absolute_uri()
+    page_url = store_url(request.tenant, request.get_full_path(), request=request)
     share_text = item.share_copy or item.subtitle or item.title
     currency_symbol = request.tenant.currency_symbol
     return _render(
@@ -183,7 +185,9 @@ def product(request, pk):
             "video": _video(item),
             "description": _description_html(item.description),
             "share_text": share_text,
-            "share_image_url": request.build_absolute_uri(share_image.image.url) if share_image else "",
+            "share_image_url": store_url(request.tenant, share_image.image.url, request=request)
+            if share_image
+            else "",
             "page_url": page_url,
             "js_labels": {
                 "in_stock": _("In stock: %(n)s"),
