@@ -71,6 +71,7 @@ SHARED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "django_htmx",
+    "heroicons",
     "axes",
     "api",
     "frontend",
@@ -100,9 +101,11 @@ DEFAULT_NOT_FOUND_TENANT_VIEW = "frontend.views.errors.unknown_host"
 STORE_POOL_SIZE = int(os.environ.get("STORE_POOL_SIZE", "3"))
 
 MIDDLEWARE = [
-    "tenants.middleware.StoreResolverMiddleware",
+    # Static files need no store: served before the host is resolved, so an unknown host's friendly
+    # 404 page gets its stylesheet too.
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tenants.middleware.StoreResolverMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -22,6 +22,10 @@ from tenants.errors import NotFound
 from tenants.links import store_url
 
 PAGE_SIZE = 20
+# Product cards a phone's first screen shows (two rows of two): their pictures load eagerly, the rest
+# lazily. A lazy picture does not hold up the page's load event, so above the fold it shows blank
+# until the browser gets round to it — in a screenshot, or on a slow phone.
+ABOVE_THE_FOLD_CARDS = 4
 SORT_LABELS = {
     "relevance": gettext_lazy("Featured"),
     "sales": gettext_lazy("Sales"),
@@ -83,6 +87,7 @@ def _listing(request, template, context, products):
     context.update({"page": page, "products": page.object_list, "page_range": page_range})
     if request.htmx and request.GET.get("page"):
         return _render(request, "storefront/_product_page.html", context)
+    context["eager_cards"] = ABOVE_THE_FOLD_CARDS
     return _render(request, template, context)
 
 
@@ -217,7 +222,14 @@ def _home_sections(sections: list[dict], home) -> list[dict]:
             if placed:
                 continue
             section, placed = {"type": "empty_shelves"}, True
-        shown.append(section)
+        shown.append(dict(section))
+    # The first screen: every section down to the first shelf, and that shelf's first cards.
+    above_the_fold = True
+    for section in shown:
+        section["eager"] = above_the_fold
+        if section["type"] in shelves:
+            section["eager_cards"] = ABOVE_THE_FOLD_CARDS if above_the_fold else 0
+            above_the_fold = False
     return shown
 
 

@@ -25,3 +25,16 @@ def test_demo_catalogue_is_on_sale_with_pictures_and_seeding_twice_adds_nothing(
 
     assert (Product.objects.count(), Category.objects.count(), Brand.objects.count()) == counts[:3]
     assert ProductImage.objects.count() == counts[3] and StockMovement.objects.count() == movements
+
+
+def test_demo_categories_have_pictures_not_emoji_and_an_old_demos_emoji_is_replaced(in_store_a, media_root):
+    from shop.services import catalog
+
+    owner = owner_of(in_store_a)
+    catalog.create_category(name="水果", icon="\N{RED APPLE}")  # as an earlier demo seeded it
+
+    demo.seed(in_store_a, owner)
+
+    categories = Category.objects.all()
+    assert categories.count() == 9
+    assert all(c.image and not c.icon for c in categories), [(c.name, c.icon) for c in categories]
