@@ -219,9 +219,17 @@ def _dev_environment() -> None:
     DATA.mkdir(parents=True, exist_ok=True)
 
 
+def serve_environment(port: int) -> None:
+    """Links built without a request (the welcome email from the worker) point at this server:
+    plain http on `port`, not production's https on the default port."""
+    os.environ.setdefault("PUBLIC_URL_SCHEME", "http")
+    os.environ.setdefault("PUBLIC_PORT", str(port))
+
+
 def run() -> int:
     _dev_environment()
     port = int(os.environ.get("PORT", "8000"))
+    serve_environment(port)
     _terminate_on_signals()
     try:
         with services():
@@ -311,6 +319,7 @@ def smoke() -> int:
     for name in ("DATABASE_URL", "REDIS_URL"):
         os.environ.pop(name, None)
     port = free_port()
+    serve_environment(port)
     try:
         with services():
             manage("setup_platform", "--pool", "1")

@@ -42,6 +42,14 @@ if not SECRET_KEY:
 PLATFORM_DOMAIN = os.environ.get("PLATFORM_DOMAIN", "localhost").lower()
 PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "Fenxiao Cloud")
 ALLOWED_HOSTS = [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}", *env_list("EXTRA_ALLOWED_HOSTS")]
+# How links the product sends without a request (emails, SMS from a worker) reach the public site:
+# https and the default port in production; `make run` sets http and its port (config/devstack.py).
+PUBLIC_URL_SCHEME = os.environ.get("PUBLIC_URL_SCHEME", "https").strip().lower() or "https"
+PUBLIC_PORT = os.environ.get("PUBLIC_PORT", "").strip()
+if PUBLIC_URL_SCHEME not in {"http", "https"}:
+    raise ImproperlyConfigured("PUBLIC_URL_SCHEME must be http or https.")
+if PUBLIC_PORT and not (PUBLIC_PORT.isascii() and PUBLIC_PORT.isdigit() and 0 < int(PUBLIC_PORT) < 65536):
+    raise ImproperlyConfigured("PUBLIC_PORT must be a port number (or empty for the scheme's default).")
 if DEBUG or TESTING:
     ALLOWED_HOSTS += ["127.0.0.1", "testserver"]
 
@@ -63,6 +71,7 @@ SHARED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "django_htmx",
+    "heroicons",
     "axes",
     "api",
     "frontend",
@@ -93,9 +102,11 @@ DEFAULT_NOT_FOUND_TENANT_VIEW = "frontend.views.errors.unknown_host"
 STORE_POOL_SIZE = int(os.environ.get("STORE_POOL_SIZE", "3"))
 
 MIDDLEWARE = [
-    "tenants.middleware.StoreResolverMiddleware",
+    # Static files need no store: served before the host is resolved, so an unknown host's friendly
+    # 404 page gets its stylesheet too.
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tenants.middleware.StoreResolverMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -418,7 +418,13 @@ class CategoryForm(forms.Form):
     name = forms.CharField(label=_("Name"), required=False, max_length=40)
     parent = forms.TypedChoiceField(label=_("Parent category"), required=False, coerce=int, empty_value=None)
     icon = forms.CharField(
-        label=_("Icon"), required=False, max_length=16, help_text=_("An emoji or short text.")
+        label=_("Icon"),
+        required=False,
+        max_length=16,
+        help_text=_(
+            "A character or two, such as 果 or 茶 (emoji show as empty boxes on some phones). "
+            "With neither this nor a picture, a standard icon is shown."
+        ),
     )
     image = forms.FileField(
         label=_("Icon image"), required=False, widget=forms.FileInput(attrs={"accept": "image/*"})

@@ -13,11 +13,25 @@ from shop.models import Brand, Category, Product
 from shop.services import brands, categories, media, products
 from shop.services.product_input import ProductInput
 
+# (name, picture colour, [(sub-category, picture colour)]): every category gets a generated picture.
 CATEGORIES = [
-    ("水果", "🍎", ["苹果", "柑橘", "莓果", "热带水果"]),
-    ("礼盒", "🎁", ["节日礼盒", "企业团购"]),
-    ("干果坚果", "🥜", []),
+    (
+        "水果",
+        (214, 48, 49),
+        [
+            ("苹果", (214, 48, 49)),
+            ("柑橘", (243, 156, 18)),
+            ("莓果", (231, 76, 60)),
+            ("热带水果", (241, 196, 15)),
+        ],
+    ),
+    ("礼盒", (192, 41, 66), [("节日礼盒", (192, 41, 66)), ("企业团购", (39, 174, 96))]),
+    ("干果坚果", (160, 106, 66), []),
 ]
+# The icons earlier demos gave their top categories: emoji, which render as empty boxes where no emoji
+# font is installed. A demo seeded with them gets pictures instead.
+RETIRED_ICONS = {"\N{RED APPLE}", "\N{WRAPPED PRESENT}", "\N{PEANUTS}"}
+CATEGORY_PICTURE_SIDE = 240
 BRANDS = ["烟台果园", "丹东莓园"]
 
 
@@ -202,6 +216,23 @@ PRODUCTS = [
 def _picture(label: str, colour: tuple[int, int, int], variant: int) -> SimpleUploadedFile:
     """A simple product picture: a tinted background, a round "fruit" with a leaf, and a Latin label
     (a CJK font may not be installed, so no Chinese text is drawn)."""
+    image = _drawing(label, colour, variant)
+    return _jpeg(image, f"{label.lower()}-{variant + 1}.jpg")
+
+
+def _category_picture(colour: tuple[int, int, int]) -> SimpleUploadedFile:
+    """A category's picture: the product picture's fruit and leaf without a label, close up and small."""
+    close_up = _drawing("", colour, 0).crop((40, 15, 760, 735))
+    return _jpeg(close_up.resize((CATEGORY_PICTURE_SIDE,) * 2, Image.Resampling.LANCZOS), "category.jpg")
+
+
+def _jpeg(image: Image.Image, filename: str) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return SimpleUploadedFile(filename, buffer.getvalue(), "image/jpeg")
+
+
+def _drawing(label: str, colour: tuple[int, int, int], variant: int) -> Image.Image:
     side = 800
     background = tuple(min(255, c + 170) for c in colour) if variant == 0 else (250, 246, 238)
     image = Image.new("RGB", (side, side), background)
@@ -224,24 +255,38 @@ def _picture(label: str, colour: tuple[int, int, int], variant: int) -> SimpleUp
     except (TypeError, OSError):  # Pillow without FreeType
         font = ImageFont.load_default()
     box = draw.textbbox((0, 0), label, font=font)
-    draw.text(((side - (box[2] - box[0])) // 2, side - 150), label, fill=(60, 60, 60), font=font)
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=85)
-    return SimpleUploadedFile(f"{label.lower()}-{variant + 1}.jpg", buffer.getvalue(), "image/jpeg")
+    if label:
+        draw.text(((side - (box[2] - box[0])) // 2, side - 150), label, fill=(60, 60, 60), font=font)
+    return image
 
 
 def _categories(owner) -> dict[str, Category]:
     found = {}
-    for order, (name, icon, children) in enumerate(CATEGORIES):
+    for order, (name, colour, children) in enumerate(CATEGORIES):
         top = Category.objects.filter(parent__isnull=True, name=name).first()
         if top is None:
-            top = categories.create_category(actor=owner, name=name, icon=icon, sort_order=order * 10)
+            top = categories.create_category(
+                actor=owner, name=name, image=_category_picture(colour), sort_order=order * 10
+            )
+        elif top.icon in RETIRED_ICONS and not top.image:
+            top = categories.update_category(
+                actor=owner,
+                category=top,
+                name=top.name,
+                image=_category_picture(colour),
+                sort_order=top.sort_order,
+                is_visible=top.is_visible,
+            )
         found[name] = top
-        for child_order, child_name in enumerate(children):
+        for child_order, (child_name, child_colour) in enumerate(children):
             child = Category.objects.filter(parent=top, name=child_name).first()
             if child is None:
                 child = categories.create_category(
-                    actor=owner, name=child_name, parent=top, sort_order=child_order * 10
+                    actor=owner,
+                    name=child_name,
+                    parent=top,
+                    image=_category_picture(child_colour),
+                    sort_order=child_order * 10,
                 )
             found[child_name] = child
     return found

@@ -7,6 +7,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from shop.models import SKU, ShopSettings
+from tenants.links import store_url
 from tenants.models import Store
 
 
@@ -23,7 +24,12 @@ def send_low_stock_email(sku_id: int, stock: int) -> bool:
     subject = _("[%(store)s] Low stock: %(sku)s") % {"store": store.name, "sku": str(sku)}
     body = _(
         "%(sku)s is running low: %(stock)s left (alert threshold %(threshold)s).\n\n"
-        "Restock it in your console: https://%(host)s/console/\n"
-    ) % {"sku": str(sku), "stock": stock, "threshold": sku.low_stock_threshold, "host": store.host}
+        "Restock it in your console: %(url)s\n"
+    ) % {
+        "sku": str(sku),
+        "stock": stock,
+        "threshold": sku.low_stock_threshold,
+        "url": store_url(store, f"/console/products/{sku.product_id}/stock/"),
+    }
     send_mail(subject, body, None, [store.owner_email])
     return True

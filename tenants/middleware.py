@@ -1,5 +1,6 @@
-"""Request → store. Runs first: resolves the host to a store (cached), switches the connection's
-schema (one `SET search_path`, issued lazily on the first query) and picks the URL conf."""
+"""Request → store. Runs first (after the security headers and static files, which need no store):
+resolves the host to a store (cached), switches the connection's schema (one `SET search_path`,
+issued lazily on the first query) and picks the URL conf."""
 
 import zoneinfo
 

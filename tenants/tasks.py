@@ -4,6 +4,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from tenants.links import store_url
 from tenants.models import Store
 
 
@@ -19,7 +20,12 @@ def refill_store_pool() -> int:
 def send_welcome_email(store_id: int) -> None:
     store = Store.objects.get(pk=store_id)
     body = render_to_string(
-        "emails/welcome.txt", {"store": store, "platform_domain": settings.PLATFORM_DOMAIN}
+        "emails/welcome.txt",
+        {
+            "store": store,
+            "storefront_url": store_url(store, "/"),
+            "console_url": store_url(store, "/console/"),
+        },
     )
     send_mail(
         _("Welcome to %(platform)s: %(store)s is open")

@@ -43,9 +43,10 @@ def test_fan_out_reaches_every_active_store_once(celery_worker):
     assert tasks.fan_out(tasks.store_heartbeat) == len(active)
 
 
-def test_signup_sends_the_welcome_email_through_the_worker(celery_worker):
+def test_signup_sends_the_welcome_email_through_the_worker(celery_worker, settings):
     from tenants.services.signup import open_store
 
+    settings.PUBLIC_URL_SCHEME, settings.PUBLIC_PORT = "http", "8000"  # as `make run` configures it
     mail.outbox.clear()
     pool_before = provisioning.pool_size()
     result = open_store(
@@ -67,7 +68,7 @@ def test_signup_sends_the_welcome_email_through_the_worker(celery_worker):
         message = mail.outbox[0]
         assert message.to == ["wu@welcome.example"]
         assert "Welcome Shop" in message.subject
-        assert "http://welcome-shop.localhost/console/" in message.body
+        assert "http://welcome-shop.localhost:8000/console/" in message.body
     finally:
         connection.set_schema_to_public()
         provisioning.drop_store(Store.objects.get(pk=result.store.pk))

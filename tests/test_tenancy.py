@@ -34,6 +34,13 @@ class TestHostRouting:
         assert "There is no store at this address" in page
         assert "Store A" not in page and "Store B" not in page
 
+    def test_the_unknown_host_page_is_styled_and_links_to_the_platform_on_the_same_port(self):
+        visitor = host_client("nosuchstore.localhost:8000")
+        page = visitor.get("/").content.decode()
+        assert '<a class="btn primary" href="http://localhost:8000/">' in page
+        stylesheet = visitor.get("/static/css/app.css")
+        assert stylesheet.status_code == 200 and stylesheet["Content-Type"].startswith("text/css")
+
     def test_an_unclaimed_pool_schema_is_reachable_by_no_host(self):
         pool_store = Store.objects.filter(status=Store.Status.POOL).first()
         assert pool_store is not None and not pool_store.domains.exists()

@@ -12,8 +12,8 @@ from api.platform.serializers import (
     TemplateSerializer,
 )
 from billing.selectors import signup_plans
-from frontend.links import store_url
 from tenants.accounts.services import api_token_for
+from tenants.links import store_url
 from tenants.selectors import signup_templates, subdomain_available
 from tenants.services.login_tokens import issue_login_token
 from tenants.services.signup import open_store_from_signup
@@ -79,14 +79,13 @@ class Signup(APIView):
         result = open_store_from_signup(data)
         store = result.store
         token = api_token_for(store=store, user=result.owner)
-        login = store_url(
-            request, store, "/console/login/token/?t=" + issue_login_token(store=store, user=result.owner)
-        )
+        login_token = issue_login_token(store=store, user=result.owner)
+        login = store_url(store, f"/console/login/token/?t={login_token}", request=request)
         body = {
             "store": store.name,
             "subdomain": store.slug,
-            "storefront_url": store_url(request, store, "/"),
-            "console_url": store_url(request, store, "/console/"),
+            "storefront_url": store_url(store, "/", request=request),
+            "console_url": store_url(store, "/console/", request=request),
             "login_url": login,
             "token": token,
         }

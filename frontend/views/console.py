@@ -24,12 +24,12 @@ from frontend.forms_console import (
     StoreSettingsForm,
     role_choices,
 )
-from frontend.links import store_url
 from frontend.views.access import on_store_host, safe_next, staff_required
 from frontend.views.errors import locked_out
 from shop.selectors.console import product_count
 from tenants.accounts import services as staff_services
 from tenants.errors import DomainError, LockedOut
+from tenants.links import store_url
 from tenants.services.login_tokens import redeem_login_token
 from tenants.services.store_settings import selectable_templates, time_zone_names, update_store_settings
 
@@ -185,7 +185,7 @@ def dashboard(request):
         ],
         "usage": usage,
         "staff_count": counts["staff"],
-        "storefront_url": store_url(request, store, "/"),
+        "storefront_url": store_url(store, "/", request=request),
         "hints": _first_run_hints(store, request.user, counts),
     }
     return render(request, "console/dashboard.html", context)

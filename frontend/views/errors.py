@@ -1,5 +1,6 @@
-from django.conf import settings
 from django.shortcuts import render
+
+from tenants.links import platform_url
 
 
 def unknown_host(request, *args, **kwargs):
@@ -7,7 +8,7 @@ def unknown_host(request, *args, **kwargs):
     return render(
         request,
         "errors/unknown_host.html",
-        {"hostname": request.get_host().split(":")[0], "platform_domain": settings.PLATFORM_DOMAIN},
+        {"hostname": request.get_host().split(":")[0], "platform_url": platform_url(request=request)},
         status=404,
     )
 

@@ -28,9 +28,9 @@ from frontend.forms_operator import (
     TemplateForm,
     sections_to_text,
 )
-from frontend.links import store_url
 from frontend.views.access import on_store_host, operator_required, safe_next
 from tenants.errors import DomainError, InvalidInput
+from tenants.links import store_url
 from tenants.models import DEFAULT_THEME, OperatorAction, Store, StoreTemplate
 from tenants.selectors import merchant_stores, operator_actions, store_counts
 from tenants.services.operator import reactivate_store, suspend_store
@@ -102,7 +102,7 @@ def store_list(request):
     page = _page(request, stores)
     page.object_list = list(page.object_list)
     for store in page.object_list:
-        store.url = store_url(request, store)
+        store.url = store_url(store, request=request)
     week_ago = (timezone.localdate() - timedelta(days=7)).isoformat()
     return render(
         request,
@@ -128,8 +128,8 @@ def _render_store(request, store, *, action_form=None):
         "operator/store_detail.html",
         {
             "s": store,
-            "store_link": store_url(request, store),
-            "console_link": store_url(request, store, "/console/"),
+            "store_link": store_url(store, request=request),
+            "console_link": store_url(store, "/console/", request=request),
             "subscription": getattr(store, "subscription", None),
             "entries": _with_change_rows(entries[:50]),
             "entry_count": entries.count(),

@@ -7,8 +7,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from billing.selectors import default_plan_code, signup_plans
 from frontend.forms import SignupForm, apply_domain_error
-from frontend.links import store_url
 from tenants.errors import DomainError
+from tenants.links import store_url
 from tenants.selectors import signup_templates, subdomain_available
 from tenants.services.login_tokens import issue_login_token
 from tenants.services.signup import open_store_from_signup
@@ -48,7 +48,8 @@ def signup(request):
             apply_domain_error(form, error)
         else:
             token = issue_login_token(store=result.store, user=result.owner)
-            return redirect(store_url(request, result.store, f"/console/login/token/?t={token}&welcome=1"))
+            hand_off = f"/console/login/token/?t={token}&welcome=1"
+            return redirect(store_url(result.store, hand_off, request=request))
         messages.error(request, _("Please correct the fields marked below."))
     step = 0
     if form.is_bound and form.errors:

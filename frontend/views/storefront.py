@@ -19,8 +19,13 @@ from django.views.decorators.http import require_GET
 from shop.selectors import storefront as selectors
 from shop.services.product_input import sanitize_description
 from tenants.errors import NotFound
+from tenants.links import store_url
 
 PAGE_SIZE = 20
+# Product cards a phone's first screen shows (two rows of two): their pictures load eagerly, the rest
+# lazily. A lazy picture does not hold up the page's load event, so above the fold it shows blank
+# until the browser gets round to it — in a screenshot, or on a slow phone.
+ABOVE_THE_FOLD_CARDS = 4
 SORT_LABELS = {
     "relevance": gettext_lazy("Featured"),
     "sales": gettext_lazy("Sales"),
@@ -82,6 +87,7 @@ def _listing(request, template, context, products):
     context.update({"page": page, "products": page.object_list, "page_range": page_range})
     if request.htmx and request.GET.get("page"):
         return _render(request, "storefront/_product_page.html", context)
+    context["eager_cards"] = ABOVE_THE_FOLD_CARDS
     return _render(request, template, context)
 
 
@@ -98,6 +104,7 @@ def home(request):
             "hot_products": home.hot_products,
             "new_products": home.new_products,
             "categories": home.categories,
+            "page_url": store_url(store, "/", request=request),
             "tab": "home",
         },
     )
@@ -164,7 +171,7 @@ def product(request, pk):
     stock = sum(max(sku.stock, 0) for sku in skus)
     gallery = sorted(item.images.all(), key=lambda image: image.pk != item.main_image_id)
     share_image = item.main_image or (gallery[0] if gallery else None)
-    page_url = request.build_absolute_uri()
+    page_url = store_url(request.tenant, request.get_full_path(), request=request)
     share_text = item.share_copy or item.subtitle or item.title
     currency_symbol = request.tenant.currency_symbol
     return _render(
@@ -183,7 +190,9 @@ def product(request, pk):
             "video": _video(item),
             "description": _description_html(item.description),
             "share_text": share_text,
-            "share_image_url": request.build_absolute_uri(share_image.image.url) if share_image else "",
+            "share_image_url": store_url(request.tenant, share_image.image.url, request=request)
+            if share_image
+            else "",
             "page_url": page_url,
             "js_labels": {
                 "in_stock": _("In stock: %(n)s"),
@@ -213,7 +222,14 @@ def _home_sections(sections: list[dict], home) -> list[dict]:
             if placed:
                 continue
             section, placed = {"type": "empty_shelves"}, True
-        shown.append(section)
+        shown.append(dict(section))
+    # The first screen: every section down to the first shelf, and that shelf's first cards.
+    above_the_fold = True
+    for section in shown:
+        section["eager"] = above_the_fold
+        if section["type"] in shelves:
+            section["eager_cards"] = ABOVE_THE_FOLD_CARDS if above_the_fold else 0
+            above_the_fold = False
     return shown
 
 

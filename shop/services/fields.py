@@ -91,7 +91,10 @@ def position(value, key: str, errors: FieldErrors) -> int:
     if isinstance(value, str) and _WHOLE.fullmatch(value.strip()):
         value = int(value.strip().split(".")[0])
     if not isinstance(value, int) or isinstance(value, bool) or not -1_000_000 <= value <= 1_000_000:
-        errors.add(key, _("The order is a whole number between -1000000 and 1000000."))
+        errors.add(
+            key,
+            _("The order is a whole number from %(min)s to %(max)s.") % {"min": -1_000_000, "max": 1_000_000},
+        )
         return 0
     return value
 

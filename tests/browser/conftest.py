@@ -83,10 +83,27 @@ def page(browser, request, committed_db):
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
     try:
+        _load_lazy_pictures(page)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     finally:
         context.close()
         connection.set_schema_to_public()
+
+
+def _load_lazy_pictures(page, timeout_ms: int = 3000) -> None:
+    """A full-page screenshot does not scroll, so pictures below the first screen (lazy, rightly) would
+    show blank in it: load them first, waiting a bounded time, so the kept screenshot shows the page."""
+    page.evaluate(
+        """timeout => Promise.all(Array.from(document.images, img => {
+            img.loading = "eager";
+            return img.complete ? null : new Promise(done => {
+                img.addEventListener("load", done);
+                img.addEventListener("error", done);
+                setTimeout(done, timeout);
+            });
+        }))""",
+        timeout_ms,
+    )
 
 
 def host_url(live_server_url: str, host: str, path: str = "/") -> str:

@@ -324,6 +324,13 @@ def test_adjust_stock_and_read_the_movements(owner_api_a, store_a):
 # --- categories and brands -----------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("path", ["/api/v1/categories/", "/api/v1/brands/"])
+def test_an_order_too_large_for_the_column_is_refused_on_its_field(owner_api_a, path):
+    response = owner_api_a.post(path, {"name": "排序", "sort_order": 2**31}, format="json")
+    assert response.status_code == 400
+    assert response.json()["sort_order"] == ["The order is a whole number from -1000000 to 1000000."]
+
+
 def test_categories_crud_with_the_tree_rules(owner_api_a, store_a):
     fruit = owner_api_a.post("/api/v1/categories/", {"name": "水果", "icon": "🍎"}, format="json")
     assert fruit.status_code == 201

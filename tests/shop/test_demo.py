@@ -2,6 +2,7 @@
 
 from shop import demo
 from shop.models import Brand, Category, Product, ProductImage, StockMovement
+from shop.services import categories
 from tests.conftest import owner_of
 
 
@@ -25,3 +26,14 @@ def test_demo_catalogue_is_on_sale_with_pictures_and_seeding_twice_adds_nothing(
 
     assert (Product.objects.count(), Category.objects.count(), Brand.objects.count()) == counts[:3]
     assert ProductImage.objects.count() == counts[3] and StockMovement.objects.count() == movements
+
+
+def test_demo_categories_have_pictures_not_emoji_and_an_old_demos_emoji_is_replaced(in_store_a, media_root):
+    owner = owner_of(in_store_a)
+    categories.create_category(actor=None, name="水果", icon="\N{RED APPLE}")  # as an earlier demo seeded it
+
+    demo.seed(in_store_a, owner)
+
+    seeded = Category.objects.all()
+    assert seeded.count() == 9
+    assert all(c.image and not c.icon for c in seeded), [(c.name, c.icon) for c in seeded]

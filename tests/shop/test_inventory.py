@@ -232,13 +232,16 @@ def test_low_stock_alert_fires_once_per_crossing(in_store_a, monkeypatch, django
     assert queued == [(sku.pk, 4), (sku.pk, 5)]
 
 
-def test_low_stock_email_goes_to_the_owner_unless_switched_off(in_store_a):
+def test_low_stock_email_goes_to_the_owner_unless_switched_off(in_store_a, settings):
+    settings.PUBLIC_URL_SCHEME, settings.PUBLIC_PORT = "https", ""
     product, (sku, _other) = two_sku_product(in_store_a, stock=3, threshold=5)
 
     assert tasks.send_low_stock_email(sku.pk, 3) is True
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [in_store_a.owner_email]
     assert "Low stock" in mail.outbox[0].subject and "5斤" in mail.outbox[0].subject
+    restock = f"https://{in_store_a.host}/console/products/{product.pk}/stock/"
+    assert f"Restock it in your console: {restock}" in mail.outbox[0].body
 
     update_shop_settings(actor=None, auto_off_sale_when_sold_out=False, low_stock_email=False)
     assert tasks.send_low_stock_email(sku.pk, 3) is False

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from shop.models import Product
-from tests.shop.factories import BrandFactory, CategoryFactory, make_product
+from shop.services import categories
+from tests.shop.factories import BrandFactory, CategoryFactory, image_file, make_product
 
 # Pictures are real uploads through the media service: keep them in a temporary folder.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
@@ -392,6 +393,75 @@ def test_category_browser_shows_two_levels_and_hides_invisible_ones(store_a, cli
 
     assert "新鲜水果" in html and "热带水果" in html
     assert "隐藏子类" not in html and "隐藏大类" not in html
+
+
+def _category_tiles(html: str) -> dict[int, str]:
+    """What each category tile of a grid shows in its round icon, by category id."""
+    return {
+        int(pk): icon
+        for pk, icon in re.findall(r'<a href="/categories/(\d+)/"><div class="icon">(.*?)</div>', html, re.S)
+    }
+
+
+def test_a_category_shows_its_picture_its_own_text_or_a_default_svg_icon(store_a, client_a):
+    with schema_context(store_a.schema_name):
+        gifts = categories.create_category(
+            actor=None, name="礼盒", image=image_file("gift.png", size=(120, 120), fmt="PNG")
+        )
+        tea = categories.create_category(actor=None, name="茶叶", icon="茶")
+        plain = categories.create_category(actor=None, name="杂货")
+        green = categories.create_category(actor=None, name="绿茶", parent=tea)
+        dried = categories.create_category(actor=None, name="果干", parent=plain)
+
+    _, home = page(client_a, "/")
+    tiles = _category_tiles(home.split('class="cat-grid"')[1])
+    assert re.fullmatch(
+        r'<img src="/media/[^"]+/categories/[^"]+" alt="" width="112" height="112"[^>]*>', tiles[gifts.pk]
+    )
+    assert tiles[tea.pk] == '<span class="icon-text" aria-hidden="true">茶</span>'
+    assert tiles[plain.pk].startswith("<svg") and 'aria-hidden="true"' in tiles[plain.pk]
+
+    _, browser = page(client_a, "/categories/")
+    tiles = _category_tiles(browser)
+    assert tiles[green.pk] == '<span class="icon-text" aria-hidden="true">茶</span>'  # its parent's text
+    assert tiles[dried.pk].startswith("<svg")
+
+
+def _pictures(html: str) -> list[str]:
+    return re.findall(r'<img class="img" [^>]*>', html)
+
+
+def test_home_loads_the_first_screens_pictures_eagerly_and_the_rest_lazily(store_a, client_a):
+    with schema_context(store_a.schema_name):
+        categories.create_category(
+            actor=None, name="首屏分类", image=image_file("fruit.png", size=(120, 120), fmt="PNG")
+        )
+        for n in range(6):
+            make_product(title=f"首屏商品 {n}", sales_count=100 - n, images=1)
+
+    _, html = page(client_a, "/")
+
+    hot = _pictures(html.split("section-hot_products")[1].split("</section>")[0])
+    new = _pictures(html.split("section-new_arrivals")[1].split("</section>")[0])
+    assert len(hot) == len(new) == 6
+    assert all('width="' in img and 'height="' in img for img in hot + new)  # no jump when they arrive
+    # fresh shows banner, categories, then the hot shelf: its first two rows are on the first screen
+    assert ['loading="eager"' in img for img in hot] == [True] * 4 + [False] * 2
+    assert 'fetchpriority="high"' in hot[0] and not any("fetchpriority" in img for img in hot[1:] + new)
+    assert all('loading="lazy"' in img for img in hot[4:] + new)
+    category_grid = html.split('class="cat-grid"')[1].split("</section>")[0]
+    assert 'loading="eager"' in category_grid
+
+
+def test_a_listing_loads_its_first_cards_eagerly_but_not_the_next_page(store_a, client_a):
+    with schema_context(store_a.schema_name):
+        for n in range(22):
+            make_product(title=f"列表商品 {n}", sales_count=100 - n, images=1)
+
+    _, first = page(client_a, "/search/?sort=sales")
+    assert ['loading="eager"' in img for img in _pictures(first)] == [True] * 4 + [False] * 16
+    _, more = page(client_a, "/search/?sort=sales&page=2", HTTP_HX_REQUEST="true")
+    assert _pictures(more) and all('loading="lazy"' in img for img in _pictures(more))
 
 
 def test_empty_store_shows_intentional_empty_states(client_a):
