@@ -34,6 +34,15 @@ class IsStoreManager(IsStoreStaff):
         )
 
 
+class StoreManagersOnly(IsStoreStaff):
+    """Owner and administrators, even to read (the activity log, payment settings)."""
+
+    message = _("Only the owner or an administrator can see this.")
+
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) and request.user.can_manage_store
+
+
 class StoreWritable(permissions.BasePermission):
     def has_permission(self, request, view):
         store = current_store(request)
@@ -60,6 +69,22 @@ class StoreScopedMixin:
     def get_queryset(self):
         self.store  # noqa: B018 - refuses to build any queryset off a store host
         return self.get_store_queryset()
+
+
+class OnStoreHost(permissions.BasePermission):
+    """Anyone, but only on a store's own host and only to read: the buyer-facing catalogue."""
+
+    message = _("This endpoint answers on a store's own address only.")
+
+    def has_permission(self, request, view):
+        return current_store(request) is not None and request.method in permissions.SAFE_METHODS
+
+
+class PublicStoreViewSet(StoreScopedMixin, viewsets.GenericViewSet):
+    """Base for what any visitor of a store may read (no sign-in); still scoped and failing closed."""
+
+    permission_classes = [OnStoreHost]
+    authentication_classes = []
 
 
 class StoreViewSet(StoreScopedMixin, viewsets.GenericViewSet):

@@ -2,11 +2,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api.store import views
+from api.store import activity_views, shop_views, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("staff", views.StaffViewSet, basename="api-staff")
+router.register("activity", activity_views.ActivityViewSet, basename="api-activity")
+router.register("shop/products", shop_views.ShopProductViewSet, basename="api-shop-product")
+router.register("shop/categories", shop_views.ShopCategoryViewSet, basename="api-shop-category")
 
 urlpatterns = [
     path("store/", views.StoreDetail.as_view(), name="api-store"),

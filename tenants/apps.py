@@ -6,4 +6,6 @@ class TenantsConfig(AppConfig):
     verbose_name = "Stores and platform"
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from . import activity, activity_labels, receivers  # noqa: F401
+
+        activity.register_labels(actions=activity_labels.ACTIONS, targets=activity_labels.TARGETS)

@@ -24,6 +24,8 @@ class StoreResolverMiddleware(TenantMainMiddleware):
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 ALWAYS_OPEN = ("/static/", "/media/", "/healthz", "/ping", "/i18n/")
+# What buyers use over the API: closed with the storefront.
+BUYER_API = ("/api/v1/shop/", "/api/v1/buyer/")
 
 
 class StoreStatusMiddleware:
@@ -41,6 +43,8 @@ class StoreStatusMiddleware:
         if path.startswith(ALWAYS_OPEN):
             return self.get_response(request)
         message = _("This store is suspended by the platform: %(reason)s") % {"reason": store.status_reason}
+        if path.startswith(BUYER_API):
+            return JsonResponse({"detail": _("This store is closed."), "code": "store_suspended"}, status=503)
         if path.startswith("/api/"):
             if request.method in SAFE_METHODS:
                 return self.get_response(request)

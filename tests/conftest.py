@@ -171,3 +171,21 @@ def operator_client(operator, platform_client):
     response = platform_client.post("/operator/login/", {"username": operator.email, "password": PASSWORD})
     assert response.status_code == 302, response.content[:500]
     return platform_client
+
+
+def text(response) -> str:
+    """A page's HTML as text."""
+    return response.content.decode()
+
+
+def api_client(store, user=None):
+    """A DRF test client on the store's host, with `user`'s API token when given."""
+    from rest_framework.test import APIClient
+
+    from tenants.accounts.services import api_token_for
+
+    client = APIClient(HTTP_HOST=store.host)
+    if user is not None:
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user=user, store=store)}")
+    connection.set_schema_to_public()
+    return client

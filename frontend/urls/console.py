@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend.views import console
+from frontend.views import console, console_activity
 
 app_name = "console"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("staff/", console.staff_list, name="staff"),
     path("staff/<int:pk>/role/", console.staff_role, name="staff_role"),
     path("staff/<int:pk>/active/", console.staff_active, name="staff_active"),
+    path("activity/", console_activity.activity_log, name="activity"),
 ]

@@ -7,7 +7,6 @@ page runs a fixed number of queries (pinned in tests/shop/test_storefront.py).
 
 from urllib.parse import urlsplit
 
-from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.html import linebreaks
@@ -44,30 +43,6 @@ EMBEDDABLE_VIDEO_PREFIXES = (
     "https://player.vimeo.com/video/",
 )
 VIDEO_FILE_SUFFIXES = (".mp4", ".webm", ".ogg", ".ogv", ".mov", ".m4v")
-
-
-class ProductFilterForm(forms.Form):
-    """The query string of a listing. An invalid value is dropped (that filter is ignored), never a 500."""
-
-    q = forms.CharField(required=False, max_length=100)
-    category = forms.IntegerField(required=False, min_value=1)
-    brand = forms.IntegerField(required=False, min_value=1)
-    price_min = forms.DecimalField(required=False, min_value=0, max_digits=12, decimal_places=2)
-    price_max = forms.DecimalField(required=False, min_value=0, max_digits=12, decimal_places=2)
-    sort = forms.ChoiceField(required=False, choices=[(key, key) for key in selectors.SORTS])
-
-    def filters(self) -> dict:
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {
-            # An over-long query is cut, not dropped: the buyer still searches for what they typed.
-            "q": (data.get("q") or str(self.data.get("q", ""))[:100]).strip(),
-            "category": data.get("category"),
-            "brand": data.get("brand"),
-            "price_min": data.get("price_min"),
-            "price_max": data.get("price_max"),
-            "sort": data.get("sort") or "relevance",
-        }
 
 
 def _render(request, template, context, status=200):
@@ -124,13 +99,13 @@ def category(request, pk):
     except NotFound:
         return _not_found(request, _("This category is no longer available."))
     top = current.parent or current
-    filters = ProductFilterForm(request.GET).filters()
-    products = selectors.storefront_products(category=current, sort=filters["sort"])
+    filters = selectors.StorefrontFilters.parse(request.GET)
+    products = selectors.storefront_products(category=current, sort=filters.sort)
     context = {
         "category": current,
         "top": top,
         "subcategories": selectors.visible_children(top),
-        "sort": filters["sort"],
+        "sort": filters.sort,
         "sorts": _sort_choices(has_query=False),
         "tab": "categories",
     }
@@ -139,59 +114,46 @@ def category(request, pk):
 
 @require_GET
 def search(request):
-    form = ProductFilterForm(request.GET)
-    filters = form.filters()
-    products = selectors.storefront_products(**filters)
-    tree = selectors.category_tree()
-    brands = list(selectors.brands_for_filter())
+    filters = selectors.StorefrontFilters.parse(request.GET)
     context = {
-        "q": filters["q"],
+        "q": filters.q,
         "filters": filters,
-        "sort": filters["sort"],
-        "sorts": _sort_choices(has_query=bool(filters["q"])),
-        "tree": tree,
-        "brands": brands,
-        "filtering": any(filters[k] is not None for k in ("category", "brand", "price_min", "price_max")),
+        "sort": filters.sort,
+        "sorts": _sort_choices(has_query=bool(filters.q)),
+        "tree": selectors.category_tree(),
+        "brands": list(selectors.brands_for_filter()),
+        "filtering": filters.filtering,
     }
-    return _listing(request, "storefront/search.html", context, products)
+    return _listing(request, "storefront/search.html", context, filters.products())
 
 
 @require_GET
 def product(request, pk):
     try:
-        item = selectors.product_detail(pk)
+        view = selectors.product_page(pk)
     except NotFound:
         return _not_found(request, _("This product is no longer available."))
-    skus = item.active_skus
-    prices = [sku.price for sku in skus] or [item.min_price]
-    cheapest = min(skus, key=lambda sku: sku.price) if skus else None
-    original = (
-        cheapest.original_price if cheapest and (cheapest.original_price or 0) > cheapest.price else None
-    )
-    stock = sum(max(sku.stock, 0) for sku in skus)
-    gallery = sorted(item.images.all(), key=lambda image: image.pk != item.main_image_id)
-    share_image = item.main_image or (gallery[0] if gallery else None)
+    item = view.product
     page_url = store_url(request.tenant, request.get_full_path(), request=request)
-    share_text = item.share_copy or item.subtitle or item.title
-    currency_symbol = request.tenant.currency_symbol
     return _render(
         request,
         "storefront/product.html",
         {
             "product": item,
-            "gallery": gallery,
-            "skus": skus,
-            "sku_matrix": selectors.sku_matrix(item),
-            "price_low": min(prices),
-            "price_high": max(prices),
-            "original_price": original,
-            "stock": stock,
-            "sold_out": stock <= 0,
+            "view": view,
+            "gallery": view.gallery,
+            "skus": view.skus,
+            "sku_matrix": view.sku_matrix,
+            "price_low": view.price_low,
+            "price_high": view.price_high,
+            "original_price": view.original_price,
+            "stock": view.stock,
+            "sold_out": view.sold_out,
             "video": _video(item),
             "description": _description_html(item.description),
-            "share_text": share_text,
-            "share_image_url": store_url(request.tenant, share_image.image.url, request=request)
-            if share_image
+            "share_text": view.share_text,
+            "share_image_url": store_url(request.tenant, view.share_image.image.url, request=request)
+            if view.share_image
             else "",
             "page_url": page_url,
             "js_labels": {
@@ -200,10 +162,10 @@ def product(request, pk):
                 "choose": _("Choose %(spec)s"),
                 "copied": _("Link copied — paste it into a chat"),
                 "copy_failed": _("Copy this link:"),
-                "symbol": currency_symbol,
+                "symbol": request.tenant.currency_symbol,
                 "share_url": page_url,
                 "share_title": item.title,
-                "share_text": share_text,
+                "share_text": view.share_text,
             },
         },
     )

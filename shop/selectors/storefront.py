@@ -13,6 +13,7 @@ from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
 
 from shop.models import SKU, Brand, Category, Product, ProductImage
 from tenants.errors import NotFound
+from tenants.money import MoneyError, to_money
 
 SORTS = ("relevance", "sales", "price_asc", "price_desc", "newest")
 HOME_SHELF_SIZE = 6
@@ -143,13 +144,113 @@ def storefront_products(
     return qs
 
 
+@dataclass(frozen=True)
+class StorefrontFilters:
+    """The query string of a storefront listing (the pages and the buyer API): q, category, brand,
+    price_min, price_max, sort. An unreadable value is dropped (that filter is ignored), never an error;
+    an over-long query is cut, not dropped: the buyer still searches for what they typed."""
+
+    q: str = ""
+    category: int | None = None
+    brand: int | None = None
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    sort: str = "relevance"
+
+    @classmethod
+    def parse(cls, params) -> "StorefrontFilters":
+        sort = params.get("sort", "")
+        return cls(
+            q="".join(ch for ch in str(params.get("q", "")) if ch.isprintable()).strip()[:100],
+            category=_id(params.get("category")),
+            brand=_id(params.get("brand")),
+            price_min=_price(params.get("price_min")),
+            price_max=_price(params.get("price_max")),
+            sort=sort if sort in SORTS else "relevance",
+        )
+
+    @property
+    def filtering(self) -> bool:
+        """Narrowed beyond the keywords (the search page shows a "clear filters" link)."""
+        return any(v is not None for v in (self.category, self.brand, self.price_min, self.price_max))
+
+    def products(self, *, category: Category | None = None) -> QuerySet[Product]:
+        return storefront_products(
+            category=category if category is not None else self.category,
+            brand=self.brand,
+            q=self.q,
+            price_min=self.price_min,
+            price_max=self.price_max,
+            sort=self.sort,
+        )
+
+
+def _id(value) -> int | None:
+    value = str(value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) < 2**63 else None
+
+
+def _price(value) -> Decimal | None:
+    try:
+        amount = to_money(str(value or "").strip()) if str(value or "").strip() else None
+    except MoneyError:
+        return None
+    return amount if amount is not None and amount >= 0 else None
+
+
+@dataclass
+class ProductPage:
+    """Everything the product page shows, worked out once for the page and the buyer API: the gallery
+    (main picture first), the active SKUs and the spec picker's data, the price range, the crossed-out
+    price (the cheapest SKU's original price when above its price) and whether it is sold out."""
+
+    product: Product
+    gallery: list[ProductImage]
+    skus: list[SKU]
+    sku_matrix: dict
+    price_low: Decimal
+    price_high: Decimal
+    original_price: Decimal | None
+    stock: int
+    share_text: str
+
+    @property
+    def sold_out(self) -> bool:
+        return self.stock <= 0
+
+    @property
+    def share_image(self) -> ProductImage | None:
+        return self.product.main_image or (self.gallery[0] if self.gallery else None)
+
+
+def product_page(pk) -> ProductPage:
+    """The on-sale product `pk` as its page shows it; NotFound for anything else."""
+    item = product_detail(pk)
+    skus = item.active_skus
+    prices = [sku.price for sku in skus] or [item.min_price]
+    cheapest = min(skus, key=lambda sku: sku.price) if skus else None
+    original = (
+        cheapest.original_price if cheapest and (cheapest.original_price or 0) > cheapest.price else None
+    )
+    return ProductPage(
+        product=item,
+        gallery=sorted(item.images.all(), key=lambda image: image.pk != item.main_image_id),
+        skus=skus,
+        sku_matrix=sku_matrix(item),
+        price_low=min(prices),
+        price_high=max(prices),
+        original_price=original,
+        stock=sum(max(sku.stock, 0) for sku in skus),
+        share_text=item.share_copy or item.subtitle or item.title,
+    )
+
+
 def product_detail(pk) -> Product:
     """An on-sale product with its gallery and active SKUs prefetched. NotFound for anything else —
     drafts, off-sale products and other stores' ids look exactly like a product that never existed."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise NotFound("This product is no longer available.") from None
+    pk = pk if isinstance(pk, int) else _id(pk)
+    if pk is None:
+        raise NotFound("This product is no longer available.")
     product = (
         Product.objects.filter(pk=pk, status=Product.Status.ON_SALE)
         .select_related("main_image", "brand", "category", "category__parent")
