@@ -89,11 +89,3 @@ class PublicStoreViewSet(StoreScopedMixin, viewsets.GenericViewSet):
 
 class StoreViewSet(StoreScopedMixin, viewsets.GenericViewSet):
     """Base for store endpoints: compose with DRF's mixins (ListModelMixin, ...)."""
-
-
-class StoreModelViewSet(StoreScopedMixin, viewsets.ModelViewSet):
-    pass
-
-
-class StoreReadOnlyViewSet(StoreScopedMixin, viewsets.ReadOnlyModelViewSet):
-    pass

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from frontend.forms import apply_domain_error
 from shop.models import Brand, Category, Product, ShopSettings, StockMovement
+from shop.services.brands import BrandInput
+from shop.services.categories import CategoryInput
 from shop.services.product_bulk import BULK_ACTIONS
 from shop.services.product_input import ProductInput
 from tenants.errors import DomainError
@@ -48,10 +50,6 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else [data] if data else []
         return [super(MultipleFileField, self).clean(one, initial) for one in files]
-
-
-def _choice_id(value):
-    return int(value) if value not in (None, "") else None
 
 
 class ProductForm(forms.Form):
@@ -450,16 +448,17 @@ class CategoryForm(forms.Form):
             "is_visible": category.is_visible,
         }
 
-    def service_fields(self) -> dict:
+    def to_input(self) -> CategoryInput:
         data = self.cleaned_data
-        return {
-            "name": data["name"],
-            "parent": data["parent"],
-            "icon": data["icon"],
-            "image": data["image"] or None,
-            "sort_order": data["sort_order"] or 0,
-            "is_visible": data["is_visible"],
-        }
+        return CategoryInput(
+            name=data["name"],
+            parent=data["parent"],
+            icon=data["icon"],
+            image=data["image"] or None,
+            clear_image=data["clear_image"],
+            sort_order=data["sort_order"] or 0,
+            is_visible=data["is_visible"],
+        )
 
 
 class BrandForm(forms.Form):
@@ -474,9 +473,14 @@ class BrandForm(forms.Form):
     def initial_for(cls, brand: Brand) -> dict:
         return {"name": brand.name, "sort_order": brand.sort_order}
 
-    def service_fields(self) -> dict:
+    def to_input(self) -> BrandInput:
         data = self.cleaned_data
-        return {"name": data["name"], "logo": data["logo"] or None, "sort_order": data["sort_order"] or 0}
+        return BrandInput(
+            name=data["name"],
+            logo=data["logo"] or None,
+            clear_logo=data["clear_logo"],
+            sort_order=data["sort_order"] or 0,
+        )
 
 
 class StockAdjustForm(forms.Form):

@@ -11,6 +11,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from shop.models import Brand, Category, Product
 from shop.services import brands, categories, media, products
+from shop.services.brands import BrandInput
+from shop.services.categories import CategoryInput
 from shop.services.product_input import ProductInput
 
 # (name, picture colour, [(sub-category, picture colour)]): every category gets a generated picture.
@@ -266,16 +268,19 @@ def _categories(owner) -> dict[str, Category]:
         top = Category.objects.filter(parent__isnull=True, name=name).first()
         if top is None:
             top = categories.create_category(
-                actor=owner, name=name, image=_category_picture(colour), sort_order=order * 10
+                actor=owner,
+                data=CategoryInput(name=name, image=_category_picture(colour), sort_order=order * 10),
             )
         elif top.icon in RETIRED_ICONS and not top.image:
             top = categories.update_category(
                 actor=owner,
                 category=top,
-                name=top.name,
-                image=_category_picture(colour),
-                sort_order=top.sort_order,
-                is_visible=top.is_visible,
+                data=CategoryInput(
+                    name=top.name,
+                    image=_category_picture(colour),
+                    sort_order=top.sort_order,
+                    is_visible=top.is_visible,
+                ),
             )
         found[name] = top
         for child_order, (child_name, child_colour) in enumerate(children):
@@ -283,10 +288,12 @@ def _categories(owner) -> dict[str, Category]:
             if child is None:
                 child = categories.create_category(
                     actor=owner,
-                    name=child_name,
-                    parent=top,
-                    image=_category_picture(child_colour),
-                    sort_order=child_order * 10,
+                    data=CategoryInput(
+                        name=child_name,
+                        parent=top,
+                        image=_category_picture(child_colour),
+                        sort_order=child_order * 10,
+                    ),
                 )
             found[child_name] = child
     return found
@@ -295,7 +302,7 @@ def _categories(owner) -> dict[str, Category]:
 def _brands(owner) -> dict[str, Brand]:
     return {
         name: Brand.objects.filter(name=name).first()
-        or brands.create_brand(actor=owner, name=name, sort_order=order)
+        or brands.create_brand(actor=owner, data=BrandInput(name=name, sort_order=order))
         for order, name in enumerate(BRANDS)
     }
 

@@ -241,6 +241,10 @@ class CategoryInputSerializer(serializers.Serializer):
     is_visible = serializers.BooleanField(required=False, default=True)
 
 
+class CategoryOrderSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=500)
+
+
 class BrandInputSerializer(serializers.Serializer):
     name = serializers.CharField(allow_blank=True, max_length=200)
     logo = serializers.FileField(required=False, allow_null=True, default=None)

@@ -2,6 +2,7 @@
 import and export. Each endpoint parses its input, calls one shop service and renders the result; the
 services' domain errors become 4xx answers (api/exceptions.py)."""
 
+import dataclasses
 import json
 
 from django.http import HttpResponse
@@ -22,6 +23,7 @@ from api.store.catalog_serializers import (
     BulkActionSerializer,
     BulkResultSerializer,
     CategoryInputSerializer,
+    CategoryOrderSerializer,
     CategorySerializer,
     ImageOrderSerializer,
     ImageUploadSerializer,
@@ -39,6 +41,8 @@ from shop.models import SKU, Brand, Category, Product
 from shop.selectors import console as selectors
 from shop.selectors.console import ProductFilters
 from shop.services import brands, categories, importing, inventory, media, product_bulk, products
+from shop.services.brands import BrandInput
+from shop.services.categories import CategoryInput
 from shop.services.product_input import ProductInput
 
 ID = "[0-9]+"
@@ -309,9 +313,9 @@ class CategoryViewSet(mixins.RetrieveModelMixin, CatalogViewSet):
     def create(self, request):
         serializer = CategoryInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        data.pop("clear_image")
-        category = categories.create_category(actor=request.user, **data)
+        category = categories.create_category(
+            actor=request.user, data=CategoryInput(**serializer.validated_data)
+        )
         return Response(CategorySerializer(category).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CategoryInputSerializer, responses=CategorySerializer)
@@ -326,16 +330,23 @@ class CategoryViewSet(mixins.RetrieveModelMixin, CatalogViewSet):
         category = self.get_object()
         serializer = CategoryInputSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        current = {
-            "name": category.name,
-            "parent": category.parent_id,
-            "icon": category.icon,
-            "sort_order": category.sort_order,
-            "is_visible": category.is_visible,
-        }
-        values = {**current, **serializer.validated_data} if partial else dict(serializer.validated_data)
-        category = categories.update_category(actor=request.user, category=category, **values)
+        data = serializer.validated_data
+        data_in = (
+            dataclasses.replace(CategoryInput.of_category(category), **data)
+            if partial
+            else CategoryInput(**data)
+        )
+        category = categories.update_category(actor=request.user, category=category, data=data_in)
         return Response(CategorySerializer(category).data)
+
+    @extend_schema(request=CategoryOrderSerializer, responses=CategorySerializer(many=True))
+    @action(detail=False, methods=["post"], url_path="order")
+    def order(self, request):
+        """Put sibling categories in the given order (their ids, first to last)."""
+        serializer = CategoryOrderSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        categories.reorder_categories(actor=request.user, ordered_ids=serializer.validated_data["ids"])
+        return self.list(request)
 
     @extend_schema(responses={204: None, 409: OpenApiResponse(description="has sub-categories or products")})
     def destroy(self, request, pk=None):
@@ -354,9 +365,7 @@ class BrandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogView
     def create(self, request):
         serializer = BrandInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        data.pop("clear_logo")
-        brand = brands.create_brand(actor=request.user, **data)
+        brand = brands.create_brand(actor=request.user, data=BrandInput(**serializer.validated_data))
         return Response(BrandSerializer(brand).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=BrandInputSerializer, responses=BrandSerializer)
@@ -371,9 +380,9 @@ class BrandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogView
         brand = self.get_object()
         serializer = BrandInputSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        current = {"name": brand.name, "sort_order": brand.sort_order}
-        values = {**current, **serializer.validated_data} if partial else dict(serializer.validated_data)
-        brand = brands.update_brand(actor=request.user, brand=brand, **values)
+        data = serializer.validated_data
+        data_in = dataclasses.replace(BrandInput.of_brand(brand), **data) if partial else BrandInput(**data)
+        brand = brands.update_brand(actor=request.user, brand=brand, data=data_in)
         return Response(BrandSerializer(brand).data)
 
     @extend_schema(responses={204: None})

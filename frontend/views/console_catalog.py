@@ -382,7 +382,7 @@ def category_list(request):
     form = _category_form(request.POST, request.FILES)
     if form.is_valid():
         try:
-            category = categories.create_category(actor=request.user, **form.service_fields())
+            category = categories.create_category(actor=request.user, data=form.to_input())
         except DomainError as error:
             apply_domain_error(form, error)
         else:
@@ -401,12 +401,7 @@ def category_edit(request, pk):
     form = _category_form(request.POST, request.FILES, exclude=category.pk)
     if form.is_valid():
         try:
-            categories.update_category(
-                actor=request.user,
-                category=category,
-                clear_image=form.cleaned_data["clear_image"],
-                **form.service_fields(),
-            )
+            categories.update_category(actor=request.user, category=category, data=form.to_input())
         except DomainError as error:
             apply_domain_error(form, error)
         else:
@@ -456,7 +451,7 @@ def brand_list(request):
     form = BrandForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            brand = brands.create_brand(actor=request.user, **form.service_fields())
+            brand = brands.create_brand(actor=request.user, data=form.to_input())
         except DomainError as error:
             apply_domain_error(form, error)
         else:
@@ -474,12 +469,7 @@ def brand_edit(request, pk):
     form = BrandForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            brands.update_brand(
-                actor=request.user,
-                brand=brand,
-                clear_logo=form.cleaned_data["clear_logo"],
-                **form.service_fields(),
-            )
+            brands.update_brand(actor=request.user, brand=brand, data=form.to_input())
         except DomainError as error:
             apply_domain_error(form, error)
         else:

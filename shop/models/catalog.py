@@ -150,10 +150,6 @@ class Product(models.Model):
         return self.title
 
     @property
-    def is_on_sale(self) -> bool:
-        return self.status == self.Status.ON_SALE
-
-    @property
     def is_sold_out(self) -> bool:
         return not self.in_stock
 
@@ -201,10 +197,6 @@ class SKU(models.Model):
 
     def __str__(self):
         return f"{self.product.title} {self.spec_key}".strip()
-
-    @property
-    def spec_label(self) -> str:
-        return self.spec_key
 
 
 class StockMovement(models.Model):

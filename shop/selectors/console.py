@@ -174,15 +174,6 @@ def sku_movements(*, sku: SKU | int) -> QuerySet[StockMovement]:
     )
 
 
-def product_movements(*, product: Product | int) -> QuerySet[StockMovement]:
-    """Movement history of all SKUs of a product, newest first, SKU and actor selected."""
-    return (
-        StockMovement.objects.filter(sku__product_id=_pk(product))
-        .select_related("actor", "sku")
-        .order_by("-created_at", "-id")
-    )
-
-
 def category_tree() -> list[Category]:
     """Top categories in order, each with `.children.all()` prefetched (ordered) and `.product_count`
     annotated on parents and children (a parent's count is its own products only)."""

@@ -1,5 +1,7 @@
 """Brands. Each write is one transaction that records itself in the store's activity log."""
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -12,6 +14,21 @@ from tenants.errors import NotFound
 from tenants.updates import model_update
 
 FIELDS = ("name", "sort_order")
+
+
+@dataclass(frozen=True)
+class BrandInput:
+    """What a brand write takes (the console's form and the API's serializer build it). `logo` is an
+    uploaded picture; `clear_logo` removes the current one."""
+
+    name: str = ""
+    sort_order: int | str = 0
+    logo: object = None
+    clear_logo: bool = False
+
+    @classmethod
+    def of_brand(cls, brand: Brand) -> "BrandInput":
+        return cls(name=brand.name, sort_order=brand.sort_order)
 
 
 def _clean(*, brand_id, name, sort_order) -> dict:
@@ -39,10 +56,10 @@ def _refresh_search_documents(queryset) -> None:
 
 
 @transaction.atomic
-def create_brand(*, actor, name: str, logo=None, sort_order: int = 0) -> Brand:
-    brand = Brand(**_clean(brand_id=None, name=name, sort_order=sort_order))
-    if logo:
-        media.store_picture(brand, "logo", logo, errors_key="logo")
+def create_brand(*, actor, data: BrandInput) -> Brand:
+    brand = Brand(**_clean(brand_id=None, name=data.name, sort_order=data.sort_order))
+    if data.logo:
+        media.store_picture(brand, "logo", data.logo, errors_key="logo")
     brand.save()
     activity.record(
         actor=actor,
@@ -54,17 +71,15 @@ def create_brand(*, actor, name: str, logo=None, sort_order: int = 0) -> Brand:
 
 
 @transaction.atomic
-def update_brand(
-    *, actor, brand: Brand | int, name: str, logo=None, clear_logo: bool = False, sort_order: int = 0
-) -> Brand:
+def update_brand(*, actor, brand: Brand | int, data: BrandInput) -> Brand:
     brand = _locked(brand)
-    values = _clean(brand_id=brand.pk, name=name, sort_order=sort_order)
+    values = _clean(brand_id=brand.pk, name=data.name, sort_order=data.sort_order)
     old_logo = brand.logo.name if brand.logo else ""
     changes = model_update(instance=brand, fields=FIELDS, data=values, save=False)
-    if logo:
-        media.store_picture(brand, "logo", logo, errors_key="logo")
+    if data.logo:
+        media.store_picture(brand, "logo", data.logo, errors_key="logo")
         changes["logo"] = [old_logo or None, brand.logo.name]
-    elif clear_logo and old_logo:
+    elif data.clear_logo and old_logo:
         brand.logo = ""
         changes["logo"] = [old_logo, None]
     brand.save()

@@ -1,6 +1,8 @@
 """Categories: a two-level tree (top categories and their sub-categories). Each write is one
 transaction that records itself in the store's activity log."""
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -14,11 +16,36 @@ from tenants.updates import model_update
 FIELDS = ("name", "parent", "icon", "sort_order", "is_visible")
 
 
-def _clean(*, category_id, name, parent, icon, sort_order, is_visible) -> dict:
+@dataclass(frozen=True)
+class CategoryInput:
+    """What a category write takes, built by the console's form and the API's serializer alike.
+    `image` is an uploaded picture; `clear_image` removes the current one."""
+
+    name: str = ""
+    parent: Category | int | None = None
+    icon: str = ""
+    sort_order: int | str = 0
+    is_visible: bool = True
+    image: object = None
+    clear_image: bool = False
+
+    @classmethod
+    def of_category(cls, category: Category) -> "CategoryInput":
+        """The category as it is (what a partial update starts from)."""
+        return cls(
+            name=category.name,
+            parent=category.parent_id,
+            icon=category.icon,
+            sort_order=category.sort_order,
+            is_visible=category.is_visible,
+        )
+
+
+def _clean(*, category_id, data: CategoryInput) -> dict:
     errors = FieldErrors()
-    name = fields.text(name, "name", errors, max_length=40, required=True, label=_("A name"))
-    icon = fields.text(icon, "icon", errors, max_length=16)
-    parent = fields.existing(Category, parent, "parent", errors, _("Choose an existing top category."))
+    name = fields.text(data.name, "name", errors, max_length=40, required=True, label=_("A name"))
+    icon = fields.text(data.icon, "icon", errors, max_length=16)
+    parent = fields.existing(Category, data.parent, "parent", errors, _("Choose an existing top category."))
     if parent is not None:
         if parent.pk == category_id:
             errors.add("parent", _("A category cannot be inside itself."))
@@ -26,7 +53,7 @@ def _clean(*, category_id, name, parent, icon, sort_order, is_visible) -> dict:
             errors.add("parent", _("Categories have two levels: a sub-category cannot have sub-categories."))
         elif category_id and Category.objects.filter(parent_id=category_id).exists():
             errors.add("parent", _("This category has sub-categories, so it must stay a top category."))
-    sort_order = fields.position(sort_order, "sort_order", errors)
+    sort_order = fields.position(data.sort_order, "sort_order", errors)
     if name and "name" not in errors:
         clash = Category.objects.filter(name=name, parent=parent).exclude(pk=category_id)
         if clash.exists():
@@ -37,7 +64,7 @@ def _clean(*, category_id, name, parent, icon, sort_order, is_visible) -> dict:
         "parent": parent,
         "icon": icon,
         "sort_order": sort_order,
-        "is_visible": bool(is_visible),
+        "is_visible": bool(data.is_visible),
     }
 
 
@@ -49,23 +76,11 @@ def _locked(category: Category | int) -> Category:
 
 
 @transaction.atomic
-def create_category(
-    *,
-    actor,
-    name: str,
-    parent: Category | int | None = None,
-    icon: str = "",
-    image=None,
-    sort_order: int = 0,
-    is_visible: bool = True,
-) -> Category:
+def create_category(*, actor, data: CategoryInput) -> Category:
     """Two levels only: `parent` must be a top category."""
-    values = _clean(
-        category_id=None, name=name, parent=parent, icon=icon, sort_order=sort_order, is_visible=is_visible
-    )
-    category = Category(**values)
-    if image:
-        media.store_picture(category, "image", image, errors_key="image")
+    category = Category(**_clean(category_id=None, data=data))
+    if data.image:
+        media.store_picture(category, "image", data.image, errors_key="image")
     category.save()
     activity.record(
         actor=actor,
@@ -77,34 +92,16 @@ def create_category(
 
 
 @transaction.atomic
-def update_category(
-    *,
-    actor,
-    category: Category | int,
-    name: str,
-    parent: Category | int | None = None,
-    icon: str = "",
-    image=None,
-    clear_image: bool = False,
-    sort_order: int = 0,
-    is_visible: bool = True,
-) -> Category:
+def update_category(*, actor, category: Category | int, data: CategoryInput) -> Category:
     """A category with children cannot become a child; a category cannot be its own parent."""
     category = _locked(category)
-    values = _clean(
-        category_id=category.pk,
-        name=name,
-        parent=parent,
-        icon=icon,
-        sort_order=sort_order,
-        is_visible=is_visible,
-    )
+    values = _clean(category_id=category.pk, data=data)
     old_image = category.image.name if category.image else ""
     changes = model_update(instance=category, fields=FIELDS, data=values, save=False)
-    if image:
-        media.store_picture(category, "image", image, errors_key="image")
+    if data.image:
+        media.store_picture(category, "image", data.image, errors_key="image")
         changes["image"] = [old_image or None, category.image.name]
-    elif clear_image and old_image:
+    elif data.clear_image and old_image:
         category.image = ""
         changes["image"] = [old_image, None]
     category.save()

@@ -9,6 +9,7 @@ from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
 from shop.services import categories
+from shop.services.categories import CategoryInput
 from shop.services.product_bulk import apply_bulk_action
 from tenants.models import Store
 from tests.browser.conftest import host_url
@@ -25,7 +26,7 @@ def fruit_aisle(committed_db):
 
     store = Store.objects.get(slug=STORE_A["subdomain"])
     with schema_context(store.schema_name):
-        category = categories.create_category(actor=None, name="Browser 水果")
+        category = categories.create_category(actor=None, data=CategoryInput(name="Browser 水果"))
         products = [
             new_product(
                 store, title=f"Browser 水果 {n:02d}", category=category, price=f"{10 + (n * 7) % 23}.50"

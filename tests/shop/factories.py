@@ -18,6 +18,8 @@ from PIL import Image
 
 from shop.models import SKU, Brand, Category, Product
 from shop.services import brands, categories, media, products
+from shop.services.brands import BrandInput
+from shop.services.categories import CategoryInput
 from shop.services.product_input import ProductInput, sanitize_description, spec_key_for
 
 _counter = itertools.count(1)
@@ -164,8 +166,10 @@ def save_product(*, store, product=None, expected_version=None, actor=None, **fi
 
 
 def make_category(name=None, parent=None) -> Category:
-    return categories.create_category(actor=None, name=name or f"水果{next(_counter)}", parent=parent)
+    return categories.create_category(
+        actor=None, data=CategoryInput(name=name or f"水果{next(_counter)}", parent=parent)
+    )
 
 
 def make_brand(name=None) -> Brand:
-    return brands.create_brand(actor=None, name=name or f"果园{next(_counter)}")
+    return brands.create_brand(actor=None, data=BrandInput(name=name or f"果园{next(_counter)}"))

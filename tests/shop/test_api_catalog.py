@@ -510,3 +510,18 @@ def test_store_a_cannot_reach_store_b_rows_by_id(owner_api_a, store_a, store_b):
             Category.objects.filter(pk=category.pk).exists()
             and Brand.objects.get(pk=brand.pk).name == "B 品牌"
         )
+
+
+def test_categories_are_put_in_order_over_the_api(owner_api_a, store_a):
+    with schema_context(store_a.schema_name):
+        first, second, third = make_category("甲"), make_category("乙"), make_category("丙")
+    connection.set_schema_to_public()
+
+    response = owner_api_a.post(
+        "/api/v1/categories/order/", {"ids": [third.pk, first.pk, second.pk]}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert [c["name"] for c in response.json()] == ["丙", "甲", "乙"]
+    refused = owner_api_a.post("/api/v1/categories/order/", {"ids": ["x"]}, format="json")
+    assert refused.status_code == 400

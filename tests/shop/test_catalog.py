@@ -12,6 +12,8 @@ from billing import quotas
 from shop.models import SKU, Brand, Category, Product, StockMovement
 from shop.selectors import console
 from shop.services import brands, categories, products
+from shop.services.brands import BrandInput
+from shop.services.categories import CategoryInput
 from shop.services.inventory import reserve_stock
 from shop.services.product_bulk import apply_bulk_action
 from shop.services.shop_settings import update_shop_settings
@@ -495,23 +497,25 @@ def test_bulk_move_category_and_bulk_delete(in_store_a):
 
 
 def test_categories_have_two_levels(in_store_a):
-    fruit = categories.create_category(actor=None, name="水果", icon="🍎")
-    apples = categories.create_category(actor=None, name="苹果", parent=fruit)
+    fruit = categories.create_category(actor=None, data=CategoryInput(name="水果", icon="🍎"))
+    apples = categories.create_category(actor=None, data=CategoryInput(name="苹果", parent=fruit))
 
     with pytest.raises(InvalidInput) as caught:
-        categories.create_category(actor=None, name="红富士", parent=apples)
+        categories.create_category(actor=None, data=CategoryInput(name="红富士", parent=apples))
     assert "two levels" in caught.value.errors["parent"][0]
 
-    gifts = categories.create_category(actor=None, name="礼盒")
+    gifts = categories.create_category(actor=None, data=CategoryInput(name="礼盒"))
     with pytest.raises(InvalidInput) as caught:  # a category with children cannot become a child
-        categories.update_category(actor=None, category=fruit, name="水果", parent=gifts)
+        categories.update_category(actor=None, category=fruit, data=CategoryInput(name="水果", parent=gifts))
     assert "sub-categories" in caught.value.errors["parent"][0]
 
     with pytest.raises(InvalidInput) as caught:
-        categories.create_category(actor=None, name="苹果", parent=fruit)
+        categories.create_category(actor=None, data=CategoryInput(name="苹果", parent=fruit))
     assert "already a category" in caught.value.errors["name"][0]
     with pytest.raises(InvalidInput):
-        categories.create_category(actor=None, name="水果")  # top-level names are unique too
+        categories.create_category(
+            actor=None, data=CategoryInput(name="水果")
+        )  # top-level names are unique too
 
 
 def test_a_category_with_children_or_products_cannot_be_deleted(in_store_a):
@@ -540,7 +544,7 @@ def test_renaming_or_deleting_a_brand_updates_what_search_matches(in_store_a):
     product = new_product(in_store_a, title="猕猴桃", brand=brand)
     assert "佳沛" in product.search_document
 
-    brands.update_brand(actor=None, brand=brand, name="Zespri 佳沛")
+    brands.update_brand(actor=None, brand=brand, data=BrandInput(name="Zespri 佳沛"))
     product.refresh_from_db()
     assert "zespri 佳沛" in product.search_document
 
@@ -548,13 +552,13 @@ def test_renaming_or_deleting_a_brand_updates_what_search_matches(in_store_a):
     product.refresh_from_db()
     assert product.brand is None and "zespri" not in product.search_document
     with pytest.raises(InvalidInput):
-        brands.create_brand(actor=None, name=" ")
+        brands.create_brand(actor=None, data=BrandInput(name=" "))
 
 
 def test_brand_names_are_unique_ignoring_case(in_store_a):
-    brands.create_brand(actor=None, name="Zespri")
+    brands.create_brand(actor=None, data=BrandInput(name="Zespri"))
     with pytest.raises(InvalidInput):
-        brands.create_brand(actor=None, name="zespri")
+        brands.create_brand(actor=None, data=BrandInput(name="zespri"))
     assert Brand.objects.count() == 1
 
 
@@ -654,10 +658,10 @@ def test_product_for_edit_and_movement_history(in_store_a):
 
 
 def test_moving_a_category_swaps_it_with_its_sibling_and_stops_at_the_ends(in_store_a):
-    top = categories.create_category(actor=None, name="Top")
-    a = categories.create_category(actor=None, name="A", parent=top, sort_order=1)
-    b = categories.create_category(actor=None, name="B", parent=top, sort_order=2)
-    c = categories.create_category(actor=None, name="C", parent=top, sort_order=3)
+    top = categories.create_category(actor=None, data=CategoryInput(name="Top"))
+    a = categories.create_category(actor=None, data=CategoryInput(name="A", parent=top, sort_order=1))
+    b = categories.create_category(actor=None, data=CategoryInput(name="B", parent=top, sort_order=2))
+    c = categories.create_category(actor=None, data=CategoryInput(name="C", parent=top, sort_order=3))
 
     def order():
         return list(

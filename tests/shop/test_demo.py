@@ -3,6 +3,7 @@
 from shop import demo
 from shop.models import Brand, Category, Product, ProductImage, StockMovement
 from shop.services import categories
+from shop.services.categories import CategoryInput
 from tests.conftest import owner_of
 
 
@@ -30,7 +31,9 @@ def test_demo_catalogue_is_on_sale_with_pictures_and_seeding_twice_adds_nothing(
 
 def test_demo_categories_have_pictures_not_emoji_and_an_old_demos_emoji_is_replaced(in_store_a, media_root):
     owner = owner_of(in_store_a)
-    categories.create_category(actor=None, name="水果", icon="\N{RED APPLE}")  # as an earlier demo seeded it
+    categories.create_category(
+        actor=None, data=CategoryInput(name="水果", icon="\N{RED APPLE}")
+    )  # as an earlier demo seeded it
 
     demo.seed(in_store_a, owner)
 

@@ -13,6 +13,7 @@ from django_tenants.utils import schema_context
 
 from shop.models import Product
 from shop.services import categories
+from shop.services.categories import CategoryInput
 from tests.shop.factories import BrandFactory, CategoryFactory, image_file, make_product
 
 # Pictures are real uploads through the media service: keep them in a temporary folder.
@@ -406,12 +407,13 @@ def _category_tiles(html: str) -> dict[int, str]:
 def test_a_category_shows_its_picture_its_own_text_or_a_default_svg_icon(store_a, client_a):
     with schema_context(store_a.schema_name):
         gifts = categories.create_category(
-            actor=None, name="礼盒", image=image_file("gift.png", size=(120, 120), fmt="PNG")
+            actor=None,
+            data=CategoryInput(name="礼盒", image=image_file("gift.png", size=(120, 120), fmt="PNG")),
         )
-        tea = categories.create_category(actor=None, name="茶叶", icon="茶")
-        plain = categories.create_category(actor=None, name="杂货")
-        green = categories.create_category(actor=None, name="绿茶", parent=tea)
-        dried = categories.create_category(actor=None, name="果干", parent=plain)
+        tea = categories.create_category(actor=None, data=CategoryInput(name="茶叶", icon="茶"))
+        plain = categories.create_category(actor=None, data=CategoryInput(name="杂货"))
+        green = categories.create_category(actor=None, data=CategoryInput(name="绿茶", parent=tea))
+        dried = categories.create_category(actor=None, data=CategoryInput(name="果干", parent=plain))
 
     _, home = page(client_a, "/")
     tiles = _category_tiles(home.split('class="cat-grid"')[1])
@@ -434,7 +436,8 @@ def _pictures(html: str) -> list[str]:
 def test_home_loads_the_first_screens_pictures_eagerly_and_the_rest_lazily(store_a, client_a):
     with schema_context(store_a.schema_name):
         categories.create_category(
-            actor=None, name="首屏分类", image=image_file("fruit.png", size=(120, 120), fmt="PNG")
+            actor=None,
+            data=CategoryInput(name="首屏分类", image=image_file("fruit.png", size=(120, 120), fmt="PNG")),
         )
         for n in range(6):
             make_product(title=f"首屏商品 {n}", sales_count=100 - n, images=1)
