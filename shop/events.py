@@ -19,6 +19,19 @@ product_published = Signal()
 # kwargs: sku_id, stock, threshold
 stock_low = Signal()
 
+# Orders. kwargs of each: order_id, buyer_id, and as listed.
+order_placed = Signal()  # payable
+order_paid = Signal()  # amount, paid_at
+order_cancelled = Signal()  # reason
+order_shipped = Signal()  # carrier, tracking_number
+order_completed = Signal()  # completed_at
+# Money went back to the buyer for one line (a partial refund is one event per line it covers).
+# kwargs: order_id, buyer_id, order_line_id, amount (this refund's share of the line), line_refunded
+# (the line's refunded total so far), line_paid (what was paid for the line), refund_id
+order_item_refunded = Signal()
+# An after-sales request changed state. kwargs: after_sale_id, order_id, buyer_id, status
+after_sale_changed = Signal()
+
 
 def send_on_commit(signal: Signal, **payload) -> None:
     """Announce `signal` with `payload` after the current transaction commits (at once outside one).

@@ -22,6 +22,32 @@ class ShopSettings(models.Model):
         ),
     )
     low_stock_email = models.BooleanField(_("email me when stock runs low"), default=True)
+    # Orders
+    unpaid_timeout_minutes = models.PositiveIntegerField(
+        _("close unpaid orders after (minutes)"),
+        default=30,
+        help_text=_("An order not paid in time is cancelled and its stock goes back on sale."),
+    )
+    auto_complete_days = models.PositiveIntegerField(
+        _("complete shipped orders after (days)"),
+        default=10,
+        help_text=_("When the buyer does not confirm receipt, the order completes by itself."),
+    )
+    after_sale_days = models.PositiveIntegerField(
+        _("after-sales window (days after completion)"),
+        default=15,
+        help_text=_("Buyers can ask for a refund or return until this many days after the order completed."),
+    )
+    # Shipping: a flat fee per order, free above an amount, a different fee for some provinces.
+    shipping_flat_fee = models.DecimalField(_("shipping fee"), max_digits=10, decimal_places=2, default=0)
+    free_shipping_over = models.DecimalField(
+        _("free shipping from"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Orders of at least this amount (after discounts) ship free. Empty: never free."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -31,6 +57,19 @@ class ShopSettings(models.Model):
     def load(cls) -> "ShopSettings":
         obj, _created = cls.objects.get_or_create(pk=1)
         return obj
+
+
+class RegionShippingFee(models.Model):
+    """A shipping fee for one province instead of the flat fee (remote regions such as 新疆, 西藏)."""
+
+    province_code = models.CharField(_("province"), max_length=6, unique=True)
+    fee = models.DecimalField(_("shipping fee"), max_digits=10, decimal_places=2)
+    # Whether "free shipping from" applies to this province too.
+    free_over_applies = models.BooleanField(_("free shipping applies"), default=False)
+
+    class Meta:
+        ordering = ["province_code"]
+        verbose_name = _("regional shipping fee")
 
 
 class Category(models.Model):
@@ -70,6 +109,14 @@ class Brand(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class CurrentProductManager(models.Manager):
+    """Products as the store sees them: without the archived ones (deleted by the merchant but kept for
+    their orders). Order lines still reach an archived product (Django's base manager)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(archived_at__isnull=True)
 
 
 class Product(models.Model):
@@ -134,10 +181,18 @@ class Product(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("first on sale"), null=True, blank=True, db_index=True)
+    # Set when the merchant deleted a product that has orders: it leaves every list and page but stays
+    # for the order history (its lines point at it).
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    all_objects = models.Manager()
+    objects = CurrentProductManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("product")
+        default_manager_name = "objects"
+        base_manager_name = "all_objects"
         indexes = [
             GinIndex(fields=["search_document"], name="shop_product_search_trgm", opclasses=["gin_trgm_ops"]),
             models.Index(fields=["status", "-published_at"], name="shop_product_status_pub"),
@@ -166,6 +221,14 @@ class ProductImage(models.Model):
         ordering = ["sort_order", "id"]
 
 
+class CurrentSKUManager(models.Manager):
+    """SKUs as the editor, the storefront and the stock pages see them: without the retired ones (removed
+    from the matrix after they were ordered). Order lines still reach a retired SKU (the base manager)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(retired_at__isnull=True)
+
+
 class SKU(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="skus")
     # The chosen value of each spec, in the product's spec order, e.g. ["红", "S"]; [] for a single SKU.
@@ -184,11 +247,20 @@ class SKU(models.Model):
     weight_grams = models.PositiveIntegerField(_("weight (g)"), default=0)
     barcode = models.CharField(_("barcode"), max_length=64, blank=True, db_index=True)
     is_active = models.BooleanField(default=True)
+    # Set when the merchant removed an ordered SKU from the product's matrix: it is kept (never deleted)
+    # for the order history, out of the editor and the storefront. Adding the same combination again
+    # brings it back.
+    retired_at = models.DateTimeField(null=True, blank=True)
     sales_count = models.PositiveIntegerField(default=0)
+
+    all_objects = models.Manager()
+    objects = CurrentSKUManager()
 
     class Meta:
         ordering = ["id"]
         verbose_name = "SKU"
+        default_manager_name = "objects"
+        base_manager_name = "all_objects"
         constraints = [
             models.CheckConstraint(condition=Q(stock__gte=0), name="shop_sku_stock_never_negative"),
             models.CheckConstraint(condition=Q(price__gt=0), name="shop_sku_price_positive"),

@@ -91,6 +91,30 @@ SELECT id, product_id, stock, low_stock_threshold, low_stock_alerted, is_active 
 """
 _SQL = {active: _STEP_SQL.format(active_only="AND is_active" if active else "") for active in (True, False)}
 
+# Several SKUs at once (an order of many lines): their rows locked in ascending id order first (the
+# house lock order), then one statement for all of them — two round trips whatever the number of lines.
+_LOCK_SQL = "SELECT id FROM shop_sku WHERE id = ANY(%(ids)s::bigint[]) ORDER BY id FOR UPDATE"
+_BATCH_SQL = """
+WITH wanted AS (
+    SELECT * FROM unnest(%(ids)s::bigint[], %(changes)s::integer[]) AS w(id, change)
+), upd AS (
+    UPDATE shop_sku s SET stock = s.stock + w.change
+    FROM wanted w
+    WHERE s.id = w.id AND s.stock + w.change >= 0 {active_only}
+    RETURNING s.id, s.product_id, w.change, s.stock, s.low_stock_threshold, s.low_stock_alerted, s.is_active
+), mv AS (
+    INSERT INTO shop_stockmovement
+        (sku_id, change, stock_after, reason, reference, note, actor_id, created_at)
+    SELECT id, change, stock, %(reason)s::varchar, %(reference)s::varchar, %(note)s::varchar,
+           %(actor)s::bigint, %(now)s::timestamptz
+    FROM upd
+)
+SELECT id, product_id, change, stock, low_stock_threshold, low_stock_alerted, is_active FROM upd ORDER BY id
+"""
+_BATCH = {
+    active: _BATCH_SQL.format(active_only="AND s.is_active" if active else "") for active in (True, False)
+}
+
 
 def _apply_changes(changes: list[tuple[int, int]], *, reason, reference, note, actor, active_only):
     """Apply [(sku_id, change)] (sorted by sku id). Returns (applied list, failed sku ids). Stops at the
@@ -102,8 +126,22 @@ def _apply_changes(changes: list[tuple[int, int]], *, reason, reference, note, a
         "actor": getattr(actor, "pk", actor),
         "now": timezone.now(),
     }
-    sql = _SQL[active_only]
     applied: list[_Applied] = []
+    if len(changes) > 1:
+        if not connection.in_atomic_block:
+            raise RuntimeError("several SKUs change together only inside a transaction")
+        params["ids"] = [sku_id for sku_id, _change in changes]
+        params["changes"] = [change for _sku_id, change in changes]
+        with prepared_cursor() as cursor:
+            cursor.execute(_LOCK_SQL, params)
+            cursor.fetchall()
+            cursor.execute(_BATCH[active_only], params)
+            rows = cursor.fetchall()
+        applied = [_Applied(r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows]
+        done = {item.sku_id for item in applied}
+        failed = [sku_id for sku_id, _change in changes if sku_id not in done]
+        return applied, failed[:1]
+    sql = _SQL[active_only]
     with prepared_cursor() as cursor:
         for sku_id, change in changes:
             params["sku"] = sku_id

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shop import events, locks
-from shop.models import SKU, Product, ProductImage, StockMovement
+from shop.models import SKU, OrderLine, Product, ProductImage, StockMovement
 from shop.services import inventory, media
 from shop.services.fields import FieldErrors
 from shop.services.product_input import ProductInput, ValidProduct, ValidSku, validate_product_input
@@ -157,14 +157,29 @@ def _stock_changes(rows: list[ValidSku], existing: dict[str, SKU]) -> dict[str, 
     return changes
 
 
+def _ordered(sku_ids) -> set[int]:
+    return set(OrderLine.objects.filter(sku_id__in=list(sku_ids)).values_list("sku_id", flat=True).distinct())
+
+
+def _remove_skus(skus: list[SKU]) -> None:
+    """SKUs taken out of a product's matrix: deleted, unless they were ever ordered — then retired (kept
+    with their title, spec and price for the order history, out of every list and page)."""
+    ordered = _ordered(sku.pk for sku in skus)
+    SKU.all_objects.filter(pk__in=[sku.pk for sku in skus if sku.pk in ordered]).update(
+        retired_at=timezone.now(), is_active=False
+    )
+    SKU.all_objects.filter(pk__in=[sku.pk for sku in skus if sku.pk not in ordered]).delete()
+
+
 def _sku_changes(locked: Product, valid: ValidProduct, *, actor, stock_reason) -> dict:
     """Bring the product's SKUs in line with the matrix (the SKU rows are locked: their stock is what it
     is now). Returns what changed, for the activity log."""
-    existing = {sku.spec_key: sku for sku in SKU.objects.filter(product=locked)}
+    # Retired SKUs too: adding a combination that was ordered before brings its SKU (and history) back.
+    existing = {sku.spec_key: sku for sku in SKU.all_objects.filter(product=locked)}
     stock_changes = _stock_changes(valid.skus, existing)
     wanted = {row.spec_key: row for row in valid.skus}
-    removed = [key for key in existing if key not in wanted]
-    SKU.objects.filter(pk__in=[existing[key].pk for key in removed]).delete()
+    removed = [existing[key] for key in existing if key not in wanted and existing[key].retired_at is None]
+    _remove_skus(removed)
     new_rows, changed = [], []
     for key, row in wanted.items():
         sku = existing.get(key)
@@ -173,9 +188,12 @@ def _sku_changes(locked: Product, valid: ValidProduct, *, actor, stock_reason) -
             continue
         if model_update(instance=sku, fields=row.model_fields(), data=row.model_fields(), save=False):
             changed.append(key)
+        if sku.retired_at is not None:
+            sku.retired_at = None
+            changed.append(key)
         if sku.low_stock_alerted and sku.stock > sku.low_stock_threshold:
             sku.low_stock_alerted = False  # the new threshold is no longer crossed
-        sku.save(update_fields=[*row.model_fields(), "low_stock_alerted"])
+        sku.save(update_fields=[*row.model_fields(), "low_stock_alerted", "retired_at"])
         if key in stock_changes:
             inventory.adjust_stock(
                 sku=sku.pk,
@@ -191,10 +209,11 @@ def _sku_changes(locked: Product, valid: ValidProduct, *, actor, stock_reason) -
     )
     _create_skus(locked, new_rows, actor=actor, reason=reason)
     summary = {}
+    removed_keys = [sku.spec_key for sku in removed]
     if new_rows:
         summary["skus_added"] = [None, [row.spec_key for row in new_rows]]
-    if removed:
-        summary["skus_removed"] = [removed, None]
+    if removed_keys:
+        summary["skus_removed"] = [removed_keys, None]
     if changed:
         summary["skus_changed"] = [None, changed]
     return summary
@@ -306,18 +325,35 @@ def set_product_status(*, product: Product | int, status: str, actor) -> Product
 
 
 def delete_products(ids: list[int], *, actor, note: str = "") -> int:
-    """Delete products with their SKUs, pictures and video (files removed after commit). The caller
-    holds a transaction. Returns how many existed."""
+    """Delete products with their SKUs, pictures and video (files removed after commit). A product that
+    was ever ordered is archived instead: off sale and out of every list, its code freed for a new
+    product, kept with its pictures for the order history. The caller holds a transaction. Returns how
+    many existed."""
     products = locks.lock_products(ids)
-    pks = [p.pk for p in products]
-    files = []
-    for image in ProductImage.objects.filter(product_id__in=pks):
-        files += [image.image.name, image.thumbnail.name]
-    files += [p.video_file.name for p in products if p.video_file]
+    ordered_products = set(
+        OrderLine.objects.filter(product_id__in=[p.pk for p in products]).values_list("product_id", flat=True)
+    )
+    now = timezone.now()
     for product in products:
-        activity.record(actor=actor, action="product.deleted", target=product, note=note)
-    Product.objects.filter(pk__in=pks).update(main_image=None)
-    Product.objects.filter(pk__in=pks).delete()
+        activity.record(
+            actor=actor,
+            action="product.deleted",
+            target=product,
+            note=" ".join(
+                filter(None, [note, _("kept for its orders") if product.pk in ordered_products else ""])
+            ),
+        )
+        if product.pk in ordered_products:
+            product.status, product.archived_at = Product.Status.OFF_SALE, now
+            product.code = f"{product.code}~{product.pk}"[-40:]
+            product.save(update_fields=["status", "archived_at", "code", "updated_at"])
+    gone = [p.pk for p in products if p.pk not in ordered_products]
+    files = []
+    for image in ProductImage.objects.filter(product_id__in=gone):
+        files += [image.image.name, image.thumbnail.name]
+    files += [p.video_file.name for p in products if p.video_file and p.pk in gone]
+    Product.objects.filter(pk__in=gone).update(main_image=None)
+    Product.objects.filter(pk__in=gone).delete()
     media.delete_files_on_commit(files)
     return len(products)
 
