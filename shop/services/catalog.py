@@ -872,6 +872,21 @@ def _store_picture(instance, field_name: str, file, *, errors_key: str) -> None:
     getattr(instance, field_name).save(name_for(getattr(file, "name", ""), info), file, save=False)
 
 
+# The range of the sort_order column (a PostgreSQL integer): a larger number is refused, not a database error.
+SORT_ORDER_LIMIT = 2**31 - 1
+
+
+def _sort_order(value, errors) -> int:
+    try:
+        number = int(value or 0)
+    except (TypeError, ValueError):
+        number = None
+    if number is None or abs(number) > SORT_ORDER_LIMIT:
+        errors.add("sort_order", _("The order is a whole number."))
+        return 0
+    return number
+
+
 def _category_fields(*, category_id, name, parent, icon, sort_order) -> tuple[str, Category | None, str, int]:
     errors = _Errors()
     name = _text(name, "name", errors, max_length=40, required=True, label=_("A name"))
@@ -884,11 +899,7 @@ def _category_fields(*, category_id, name, parent, icon, sort_order) -> tuple[st
             errors.add("parent", _("Categories have two levels: a sub-category cannot have sub-categories."))
         elif category_id and Category.objects.filter(parent_id=category_id).exists():
             errors.add("parent", _("This category has sub-categories, so it must stay a top category."))
-    try:
-        sort_order = int(sort_order or 0)
-    except (TypeError, ValueError):
-        errors.add("sort_order", _("The order is a whole number."))
-        sort_order = 0
+    sort_order = _sort_order(sort_order, errors)
     if name and "name" not in errors:
         clash = Category.objects.filter(name=name, parent=parent).exclude(pk=category_id)
         if clash.exists():
@@ -1020,11 +1031,7 @@ def _brand_fields(*, brand_id, name, sort_order) -> tuple[str, int]:
     name = _text(name, "name", errors, max_length=60, required=True, label=_("A name"))
     if name and Brand.objects.filter(name__iexact=name).exclude(pk=brand_id).exists():
         errors.add("name", _("There is already a brand called %(name)s.") % {"name": name})
-    try:
-        sort_order = int(sort_order or 0)
-    except (TypeError, ValueError):
-        errors.add("sort_order", _("The order is a whole number."))
-        sort_order = 0
+    sort_order = _sort_order(sort_order, errors)
     errors.raise_if_any()
     return name, sort_order
 

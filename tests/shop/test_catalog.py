@@ -483,6 +483,13 @@ def test_bulk_move_category_and_bulk_delete(in_store_a):
 # ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("create", [catalog.create_brand, catalog.create_category])
+def test_an_order_beyond_the_columns_range_is_refused_not_a_database_error(in_store_a, create):
+    with pytest.raises(InvalidInput) as caught:
+        create(name="排序", sort_order=2**31)
+    assert "whole number" in caught.value.errors["sort_order"][0]
+
+
 def test_categories_have_two_levels(in_store_a):
     fruit = catalog.create_category(name="水果", icon="🍎")
     apples = catalog.create_category(name="苹果", parent=fruit)
