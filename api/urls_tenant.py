@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api.store import views
+from api.store import payment_views, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -10,6 +10,8 @@ router.register("staff", views.StaffViewSet, basename="api-staff")
 
 urlpatterns = [
     path("store/", views.StoreDetail.as_view(), name="api-store"),
+    path("payment-settings/", payment_views.PaymentSettingsDetail.as_view(), name="api-payment-settings"),
+    path("payment-settings/test/", payment_views.PaymentConnectionTest.as_view(), name="api-payment-test"),
     path("auth/token/", views.ObtainToken.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(urlconf="config.urls_tenant"), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

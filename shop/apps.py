@@ -6,4 +6,4 @@ class ShopConfig(AppConfig):
     verbose_name = "Shop"
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from . import activity_labels, receivers  # noqa: F401

@@ -2,12 +2,14 @@
 
 from shop.models.catalog import SKU, Brand, Category, Product, ProductImage, ShopSettings, StockMovement
 from shop.models.notifications import MerchantNotification
+from shop.models.payments import PaymentSettings
 
 __all__ = [
     "SKU",
     "Brand",
     "Category",
     "MerchantNotification",
+    "PaymentSettings",
     "Product",
     "ProductImage",
     "ShopSettings",
