@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api.store import activity_views, shop_views, views
+from api.store import activity_views, payment_views, shop_views, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -13,6 +13,8 @@ router.register("shop/categories", shop_views.ShopCategoryViewSet, basename="api
 
 urlpatterns = [
     path("store/", views.StoreDetail.as_view(), name="api-store"),
+    path("payment-settings/", payment_views.PaymentSettingsDetail.as_view(), name="api-payment-settings"),
+    path("payment-settings/test/", payment_views.PaymentConnectionTest.as_view(), name="api-payment-test"),
     path("auth/token/", views.ObtainToken.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(urlconf="config.urls_tenant"), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -317,12 +317,26 @@ FIELD_ENCRYPTION_KEYS = [k for k in os.environ.get("FIELD_ENCRYPTION_KEYS", "").
 # ---------------------------------------------------------------------------------------------
 # Outside providers: each has a local sandbox used when no credentials are set.
 # ---------------------------------------------------------------------------------------------
-PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "sandbox")
+# Payments: each store enters its own WeChat Pay / Stripe credentials in its console (shop.PaymentSettings).
+# The sandbox (a local pay page, no money moves) serves a store that has none: on in development and tests,
+# off in production unless PAYMENT_SANDBOX=1 (a demo platform), so no live store ever takes a fake payment.
+PAYMENT_SANDBOX = env_bool("PAYMENT_SANDBOX", DEBUG or TESTING)
+# The platform as WeChat Pay service provider (服务商): stores that pay "through the platform" are its
+# sub-merchants (the operator sets each store's sub_mchid). Public-key mode: the WeChat Pay public key and
+# its id, no platform certificates. The two keys may be given as PEM text or as the path of a PEM file.
+WECHATPAY_SP_MCHID = os.environ.get("WECHATPAY_SP_MCHID", "")
+WECHATPAY_SP_APPID = os.environ.get("WECHATPAY_SP_APPID", "")
+WECHATPAY_SP_APIV3_KEY = os.environ.get("WECHATPAY_SP_APIV3_KEY", "")
+WECHATPAY_SP_PRIVATE_KEY = os.environ.get("WECHATPAY_SP_PRIVATE_KEY", "")
+WECHATPAY_SP_CERT_SERIAL = os.environ.get("WECHATPAY_SP_CERT_SERIAL", "")
+WECHATPAY_SP_PUBLIC_KEY = os.environ.get("WECHATPAY_SP_PUBLIC_KEY", "")
+WECHATPAY_SP_PUBLIC_KEY_ID = os.environ.get("WECHATPAY_SP_PUBLIC_KEY_ID", "")
+# Platform billing (merchants' subscriptions) with Stripe Billing: the platform's own Stripe account.
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+# WeChat login (web OAuth) for buyers.
 WECHAT_APP_ID = os.environ.get("WECHAT_APP_ID", "")
 WECHAT_APP_SECRET = os.environ.get("WECHAT_APP_SECRET", "")
-WECHATPAY_MCH_ID = os.environ.get("WECHATPAY_MCH_ID", "")
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from shop.models import PaymentSettings
 from tenants.accounts.services import ASSIGNABLE_ROLES
 
 User = get_user_model()
@@ -65,4 +66,91 @@ class StaffRoleForm(forms.Form):
 class StaffActiveForm(forms.Form):
     active = forms.TypedChoiceField(
         choices=[("1", _("Active")), ("0", _("Deactivated"))], coerce=lambda value: value == "1"
+    )
+
+
+class SecretTextarea(forms.Textarea):
+    """A textarea that never renders its value: a pasted private key is not sent back, even when the form
+    comes back with an error."""
+
+    def format_value(self, value):
+        return None
+
+
+def _secret(label, help_text, *, max_length, multiline=False):
+    widget = (
+        SecretTextarea(attrs={"rows": 4, "autocomplete": "off", "spellcheck": "false"})
+        if multiline
+        else forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=False)
+    )
+    return forms.CharField(
+        label=label, help_text=help_text, required=False, max_length=max_length, widget=widget
+    )
+
+
+def _plain(label, help_text="", *, max_length, multiline=False, placeholder=""):
+    attrs = {"autocomplete": "off", "spellcheck": "false"}
+    if placeholder:
+        attrs["placeholder"] = placeholder
+    widget = forms.Textarea(attrs={**attrs, "rows": 4}) if multiline else forms.TextInput(attrs=attrs)
+    return forms.CharField(
+        label=label, help_text=help_text, required=False, max_length=max_length, widget=widget
+    )
+
+
+class PaymentSettingsForm(forms.Form):
+    """The payment settings page. Secrets are never filled in: leaving one blank keeps the saved value."""
+
+    wechat_enabled = forms.BooleanField(label=_("Take WeChat Pay"), required=False)
+    wechat_mode = forms.ChoiceField(
+        label=_("WeChat Pay account"),
+        choices=PaymentSettings.WeChatMode.choices,
+        widget=forms.RadioSelect,
+    )
+    wechat_mchid = _plain(_("Merchant number (mchid)"), max_length=12, placeholder="1230000109")
+    wechat_appid = _plain(
+        _("App id (appid)"),
+        _("The official account or mini program your buyers pay in, bound to the merchant number."),
+        max_length=18,
+        placeholder="wx0123456789abcdef",
+    )
+    wechat_apiv3_key = _secret(
+        _("APIv3 key"),
+        _("The 32-character key you set under Account centre → API security in the WeChat Pay console."),
+        max_length=32,
+    )
+    wechat_private_key = _secret(
+        _("Merchant API private key"),
+        _("The contents of apiclient_key.pem, from -----BEGIN PRIVATE KEY----- to the end."),
+        max_length=10_000,
+        multiline=True,
+    )
+    wechat_cert_serial = _plain(
+        _("Merchant API certificate serial number"),
+        _(
+            "Shown next to the merchant API certificate in the WeChat Pay console (40 hexadecimal "
+            "characters)."
+        ),
+        max_length=64,
+    )
+    wechat_public_key = _plain(
+        _("WeChat Pay public key"),
+        _("The contents of pub_key.pem, downloaded under API security → WeChat Pay public key."),
+        max_length=10_000,
+        multiline=True,
+    )
+    wechat_public_key_id = _plain(
+        _("WeChat Pay public key id"), max_length=64, placeholder="PUB_KEY_ID_0112345678202401010000000000"
+    )
+    stripe_enabled = forms.BooleanField(label=_("Take card payments with Stripe"), required=False)
+    stripe_publishable_key = _plain(_("Publishable key"), max_length=255, placeholder="pk_live_…")
+    stripe_secret_key = _secret(
+        _("Secret key"),
+        _("From Developers → API keys in your Stripe dashboard (sk_live_… or sk_test_…)."),
+        max_length=255,
+    )
+    stripe_webhook_secret = _secret(
+        _("Webhook signing secret"),
+        _("From the webhook endpoint you added in Stripe for this store (whsec_…)."),
+        max_length=255,
     )

@@ -65,6 +65,34 @@ class ActionForm(forms.Form):
     )
 
 
+class SubMerchantForm(forms.Form):
+    """A store's WeChat Pay sub-merchant number under the platform's service-provider account."""
+
+    # Its fields are named payments-*: the store page's suspend form has a "reason" too.
+    prefix = "payments"
+
+    wechat_sub_mchid = forms.CharField(
+        label=_("WeChat Pay sub-merchant number"),
+        required=False,
+        max_length=64,
+        help_text=_(
+            "The sub_mchid WeChat Pay gave this store when it joined as your sub-merchant. Empty removes it."
+        ),
+    )
+    wechat_sub_appid = forms.CharField(
+        label=_("Sub-merchant app id (optional)"),
+        required=False,
+        max_length=64,
+        help_text=_("Only when the store's buyers pay in the store's own official account or mini program."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,  # the service insists on one, with its own message
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label=_("Action"), required=False)
     target_type = forms.ChoiceField(label=_("Target type"), required=False)

@@ -1,4 +1,4 @@
-"""How the shop's actions read in the store's activity log (registered when the app loads)."""
+"""How the shop's actions and objects read in the store's activity log (registered when the app loads)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +22,7 @@ ACTIONS = {
     "brand.updated": _("Brand changed"),
     "brand.deleted": _("Brand deleted"),
     "shop_settings.updated": _("Shop settings changed"),
+    "payment_settings.updated": _("Payment settings changed"),
 }
 TARGETS = {
     "product": _("Product"),
@@ -29,4 +30,5 @@ TARGETS = {
     "category": _("Category"),
     "brand": _("Brand"),
     "shop_settings": _("Shop settings"),
+    "payment_settings": _("Payment settings"),
 }

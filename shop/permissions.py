@@ -1,5 +1,5 @@
-"""Who may change the catalogue (products, stock, categories, brands, imports, shop settings). Both faces
-ask here: the console's pages and the store API."""
+"""Who may change the catalogue (products, stock, categories, brands, imports, shop settings) and who may see
+or change the payment settings. Both faces ask here: the console's pages and the store API."""
 
 from tenants.accounts.models import User
 
@@ -15,3 +15,21 @@ def can_edit_catalog(user) -> bool:
         and user.is_store_staff
         and user.role in CATALOG_EDITOR_ROLES
     )
+
+
+# Finance reads the payment settings (to know where the money goes); only the owner and administrators
+# change them or test them against the provider.
+PAYMENT_SETTINGS_VIEWER_ROLES = (User.Role.OWNER, User.Role.ADMIN, User.Role.FINANCE)
+
+
+def can_view_payment_settings(user) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_store_staff
+        and user.role in PAYMENT_SETTINGS_VIEWER_ROLES
+    )
+
+
+def can_change_payment_settings(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_store_staff and user.can_manage_store)

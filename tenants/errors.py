@@ -35,6 +35,13 @@ class ErrorCode(StrEnum):
     LOGIN_TOKEN_USED = "login_token_used"
     LOGIN_TOKEN_EXPIRED = "login_token_expired"
     LOGIN_TOKEN_INVALID = "login_token_invalid"
+    # payments
+    PAYMENT_NOT_CONFIGURED = "payment_not_configured"
+    PAYMENT_ALREADY_PAID = "payment_already_paid"
+    PAYMENT_PROVIDER_ERROR = "payment_provider_error"
+    PAYMENT_PROVIDER_UNAVAILABLE = "payment_provider_unavailable"
+    PAYMENT_CREDENTIALS_REJECTED = "payment_credentials_rejected"
+    INVALID_NOTIFICATION = "invalid_notification"
 
 
 class DomainError(Exception):

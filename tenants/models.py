@@ -143,3 +143,21 @@ class OperatorAction(models.Model):
 
     def __str__(self):
         return f"{self.actor} {self.action} {self.target_type}:{self.target_id}"
+
+
+class StorePaymentAccount(models.Model):
+    """What the platform holds about a store's payments, set by a platform operator: the WeChat Pay
+    sub-merchant number the store was given under the platform's service-provider account (and the store's
+    own app id there, when it has one). A store that pays through the platform needs it; a store with its
+    own merchant account does not."""
+
+    store = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="payment_account")
+    wechat_sub_mchid = models.CharField(_("WeChat Pay sub-merchant number"), max_length=12, blank=True)
+    wechat_sub_appid = models.CharField(_("sub-merchant app id"), max_length=32, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("store payment account")
+
+    def __str__(self):
+        return f"{self.store} payment account"

@@ -43,6 +43,51 @@ def to_money(value) -> Decimal:
         raise MoneyError(f"not an amount: {str(value)[:40]!r}") from exc
 
 
+# Currencies whose smallest unit is the whole unit (Stripe's zero-decimal list): ¥100 is 100 of them, not
+# 10000. Every other currency a store may use counts in hundredths (fen, cents).
+ZERO_DECIMAL_CURRENCIES = frozenset(
+    {
+        "BIF",
+        "CLP",
+        "DJF",
+        "GNF",
+        "JPY",
+        "KMF",
+        "KRW",
+        "MGA",
+        "PYG",
+        "RWF",
+        "UGX",
+        "VND",
+        "VUV",
+        "XAF",
+        "XOF",
+        "XPF",
+    }
+)
+
+
+def to_minor_units(amount, currency: str = "CNY") -> int:
+    """An amount as the integer payment providers put on the wire: fen for CNY (WeChat Pay's `total`),
+    the smallest unit for Stripe's `amount`. A fraction of a zero-decimal currency's unit is refused, never
+    rounded away."""
+    amount = to_money(amount)
+    if currency.upper() in ZERO_DECIMAL_CURRENCIES:
+        if amount != amount.to_integral_value():
+            raise MoneyError(f"{currency} has no fractional unit: {amount}")
+        return int(amount)
+    return int(amount * 100)
+
+
+def from_minor_units(units, currency: str = "CNY") -> Decimal:
+    """The inverse of `to_minor_units`: a provider's integer amount as a two-place Decimal."""
+    if isinstance(units, bool) or not isinstance(units, int):
+        raise MoneyError(f"not an amount in minor units: {str(units)[:40]!r}")
+    if currency.upper() in ZERO_DECIMAL_CURRENCIES:
+        return to_money(units)
+    return to_money(Decimal(units) / 100)
+
+
 def allocate(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
     """Split `total` across `weights` in proportion, to the fen, by largest remainder: the shares always
     sum exactly to `total` (used to spread an order's discount over its items)."""

@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tenants.models import OperatorAction, Store, StoreTemplate
+from tenants.models import OperatorAction, Store, StorePaymentAccount, StoreTemplate
 from tenants.validators import subdomain_problem
 
 
@@ -73,3 +73,9 @@ def operator_actions(*, target_type: str = "", target_id: str = "") -> QuerySet[
     if target_id:
         qs = qs.filter(target_id=str(target_id))
     return qs
+
+
+def store_payment_account(store: Store) -> StorePaymentAccount:
+    """What the platform set for a store's payments (its WeChat Pay sub-merchant number), or an empty,
+    unsaved account when nothing was set."""
+    return StorePaymentAccount.objects.filter(store_id=store.pk).first() or StorePaymentAccount(store=store)

@@ -88,3 +88,20 @@ def subdomain_problem(slug: str) -> str | None:
     if slug in RESERVED_SUBDOMAINS:
         return _("“%(slug)s” is reserved. Please choose another subdomain.") % {"slug": slug}
     return None
+
+
+# WeChat Pay identifiers: merchant and sub-merchant numbers are digits; app ids are "wx" and 16 characters.
+WECHAT_MCHID_RE = re.compile(r"[0-9]{8,12}")
+WECHAT_APPID_RE = re.compile(r"wx[0-9A-Za-z]{16}")
+
+
+def wechat_mchid_problem(value: str) -> str | None:
+    if not WECHAT_MCHID_RE.fullmatch(value):
+        return _("A merchant number is 8 to 12 digits, e.g. 1230000109.")
+    return None
+
+
+def wechat_appid_problem(value: str) -> str | None:
+    if not WECHAT_APPID_RE.fullmatch(value):
+        return _("An app id is “wx” followed by 16 letters or digits.")
+    return None

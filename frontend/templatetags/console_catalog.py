@@ -1,8 +1,9 @@
-"""Template helpers for the console's catalogue navigation."""
+"""Template helpers for the console's navigation."""
 
 from django import template
 
 from frontend.views.access import on_store_host
+from shop import permissions
 
 register = template.Library()
 
@@ -21,3 +22,8 @@ def unread_notification_count(context) -> int:
     from shop.selectors.console import unread_notification_count as count
 
     return count()
+
+
+@register.filter
+def can_view_payment_settings(user) -> bool:
+    return permissions.can_view_payment_settings(user)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend.views import console, console_activity
+from frontend.views import console, console_activity, console_payments
 
 app_name = "console"
 urlpatterns = [
@@ -9,6 +9,12 @@ urlpatterns = [
     path("login/token/", console.token_login, name="token_login"),
     path("logout/", console.logout_view, name="logout"),
     path("settings/", console.store_settings, name="settings"),
+    path("settings/payments/", console_payments.payment_settings, name="payment_settings"),
+    path(
+        "settings/payments/test/<slug:provider>/",
+        console_payments.payment_connection_test,
+        name="payment_test",
+    ),
     path("staff/", console.staff_list, name="staff"),
     path("staff/<int:pk>/role/", console.staff_role, name="staff_role"),
     path("staff/<int:pk>/active/", console.staff_active, name="staff_active"),

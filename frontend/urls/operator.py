@@ -13,6 +13,7 @@ urlpatterns = [
     path("stores/<int:store_id>/", operator.store_detail, name="store"),
     path("stores/<int:store_id>/suspend/", operator.store_suspend, name="store_suspend"),
     path("stores/<int:store_id>/reactivate/", operator.store_reactivate, name="store_reactivate"),
+    path("stores/<int:store_id>/payments/", operator.store_wechat_sub_merchant, name="store_payments"),
     path("plans/", operator.plan_list, name="plans"),
     path("plans/new/", operator.plan_create, name="plan_create"),
     path("plans/<int:plan_id>/edit/", operator.plan_edit, name="plan_edit"),

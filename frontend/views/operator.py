@@ -25,15 +25,17 @@ from frontend.forms_operator import (
     AuditFilterForm,
     PlanForm,
     StoreFilterForm,
+    SubMerchantForm,
     TemplateForm,
     sections_to_text,
 )
 from frontend.views.access import on_store_host, operator_required, safe_next
+from shop.payments.wechat import platform_service_provider
 from tenants.errors import DomainError, InvalidInput
 from tenants.links import store_url
 from tenants.models import DEFAULT_THEME, OperatorAction, Store, StoreTemplate
-from tenants.selectors import merchant_stores, operator_actions, store_counts
-from tenants.services.operator import reactivate_store, suspend_store
+from tenants.selectors import merchant_stores, operator_actions, store_counts, store_payment_account
+from tenants.services.operator import reactivate_store, set_wechat_sub_merchant, suspend_store
 from tenants.services.templates import create_template, update_template
 
 PAGE_SIZE = 25
@@ -121,8 +123,9 @@ def _store_or_404(store_id) -> Store:
     return get_object_or_404(stores_with_plans(merchant_stores()), pk=store_id)
 
 
-def _render_store(request, store, *, action_form=None):
+def _render_store(request, store, *, action_form=None, sub_merchant_form=None, status=200):
     entries = operator_actions(target_type="store", target_id=store.pk)
+    account = store_payment_account(store)
     return render(
         request,
         "operator/store_detail.html",
@@ -134,7 +137,17 @@ def _render_store(request, store, *, action_form=None):
             "entries": _with_change_rows(entries[:50]),
             "entry_count": entries.count(),
             "action_form": action_form or ActionForm(),
+            "payment_account": account,
+            "platform_offers_wechat": platform_service_provider() is not None,
+            "sub_merchant_form": sub_merchant_form
+            or SubMerchantForm(
+                initial={
+                    "wechat_sub_mchid": account.wechat_sub_mchid,
+                    "wechat_sub_appid": account.wechat_sub_appid,
+                }
+            ),
         },
+        status=status,
     )
 
 
@@ -176,6 +189,31 @@ def store_reactivate(request, store_id):
     return _change_store_status(
         request, store_id, reactivate_store, _("%(name)s is active again. Its storefront is open.")
     )
+
+
+@operator_required
+@require_POST
+def store_wechat_sub_merchant(request, store_id):
+    store = _store_or_404(store_id)
+    form = SubMerchantForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            set_wechat_sub_merchant(
+                store=store,
+                actor=request.user,
+                sub_mchid=data["wechat_sub_mchid"],
+                sub_appid=data["wechat_sub_appid"],
+                reason=data["reason"],
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(
+                request, _("The WeChat Pay sub-merchant number of %(name)s is saved.") % {"name": store.name}
+            )
+            return redirect(f"/operator/stores/{store.pk}/#payments")
+    return _render_store(request, store, sub_merchant_form=form, status=400)
 
 
 # --- plans -------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from shop.models.catalog import (
 )
 from shop.models.notifications import MerchantNotification
 from shop.models.orders import Order, OrderEvent, OrderLine, Shipment
+from shop.models.payments import PaymentSettings
 from shop.models.transactions import Payment, ProviderNotification, Refund, RefundLine
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "OrderEvent",
     "OrderLine",
     "Payment",
+    "PaymentSettings",
     "Product",
     "ProductImage",
     "ProviderNotification",

@@ -496,6 +496,19 @@ def test_bulk_move_category_and_bulk_delete(in_store_a):
 # ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    "create",
+    [
+        lambda: brands.create_brand(actor=None, data=BrandInput(name="排序", sort_order=2**31)),
+        lambda: categories.create_category(actor=None, data=CategoryInput(name="排序", sort_order=2**31)),
+    ],
+)
+def test_an_order_beyond_the_columns_range_is_refused_not_a_database_error(in_store_a, create):
+    with pytest.raises(InvalidInput) as caught:
+        create()
+    assert "whole number" in caught.value.errors["sort_order"][0]
+
+
 def test_categories_have_two_levels(in_store_a):
     fruit = categories.create_category(actor=None, data=CategoryInput(name="水果", icon="🍎"))
     apples = categories.create_category(actor=None, data=CategoryInput(name="苹果", parent=fruit))

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('shop', '0004_movement_sku_without_db_constraint'),
+        ('shop', '0005_payment_settings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
