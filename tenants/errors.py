@@ -23,6 +23,10 @@ class ErrorCode(StrEnum):
     CATEGORY_HAS_CHILDREN = "category_has_children"
     CATEGORY_HAS_PRODUCTS = "category_has_products"
     ILLEGAL_TRANSITION = "illegal_transition"
+    PRICE_CHANGED = "price_changed"
+    ORDER_CLOSED = "order_closed"
+    REFUND_TOO_LARGE = "refund_too_large"
+    AFTER_SALE_OPEN = "after_sale_open"
     # plans
     QUOTA_EXCEEDED = "quota_exceeded"
     FEATURE_NOT_IN_PLAN = "feature_not_in_plan"

@@ -11,7 +11,9 @@ from shop.models.orders import Order, OrderLine
 
 
 class Payment(models.Model):
-    """One attempt to pay an order through a provider (a buyer may start several: WeChat, then card)."""
+    """One attempt to pay an order through a provider (a buyer may start several: WeChat, then card).
+    Only the first payment to succeed pays the order; money that arrives for an order already paid or
+    no longer payable is sent back in full (a Refund of that payment)."""
 
     class Status(models.TextChoices):
         STARTED = "started", _("Started")
@@ -33,12 +35,6 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        constraints = [
-            # One successful payment per order: a second one is refunded, never counted.
-            models.UniqueConstraint(
-                fields=["order"], condition=Q(status="succeeded"), name="shop_payment_one_success_per_order"
-            )
-        ]
 
 
 class ProviderNotification(models.Model):

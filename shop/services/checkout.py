@@ -1,0 +1,217 @@
+"""Checkout: what the buyer is about to pay (`checkout_quote`), and placing the order (`place_order`):
+stock reserved through inventory in the same transaction, each line's paid share recorded, the ordered
+lines taken out of the cart. Placing is idempotent on the client's key: a double click or a retried
+request makes one order and answers with it."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shop import events
+from shop.models import SKU, CartLine, Order, OrderEvent, OrderLine, ShopSettings
+from shop.services import inventory
+from shop.services.numbers import new_number
+from shop.services.pricing import MAX_QUANTITY, Quote, quote
+from tenants.errors import Conflict, ErrorCode, InvalidInput, NotFound
+from tenants.money import MoneyError, to_money
+
+MAX_LINES = 50
+MAX_NOTE = 200
+
+
+@dataclass(frozen=True)
+class CheckoutInput:
+    """What "place order" takes, from the checkout page or the API alike.
+
+    lines: ((sku_id, quantity), ...); address_id: one of the buyer's addresses; idempotency_key: any
+    string up to 64 characters the client keeps for this checkout (the page renders a fresh one);
+    expected_payable: the total the buyer was shown (a changed total is refused, never charged)."""
+
+    lines: tuple[tuple[int, int], ...]
+    address_id: int | str | None
+    idempotency_key: str
+    buyer_note: str = ""
+    source: str = Order.Source.STOREFRONT
+    expected_payable: Decimal | str | None = None
+    from_cart: bool = False
+
+
+def _positive(value, *, key: str, message: str, maximum: int = 2**63 - 1) -> int:
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip())
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= maximum:
+        raise InvalidInput({key: [message]})
+    return value
+
+
+def _lines(raw) -> list[tuple[int, int]]:
+    if not raw:
+        raise InvalidInput({"lines": [_("Choose something to buy first.")]})
+    if len(raw) > MAX_LINES:
+        raise InvalidInput({"lines": [_("At most %(n)s different items in one order.") % {"n": MAX_LINES}]})
+    quantities: dict[int, int] = {}
+    for index, line in enumerate(raw):
+        try:
+            sku_id, quantity = line
+        except (TypeError, ValueError):
+            raise InvalidInput({f"lines.{index}": [_("Each line is an item and a quantity.")]}) from None
+        sku_id = _positive(sku_id, key=f"lines.{index}.sku", message=_("Choose an option of the product."))
+        quantity = _positive(
+            quantity,
+            key=f"lines.{index}.quantity",
+            message=_("The quantity is a whole number from 1 to %(n)s.") % {"n": MAX_QUANTITY},
+            maximum=MAX_QUANTITY,
+        )
+        quantities[sku_id] = min(quantities.get(sku_id, 0) + quantity, MAX_QUANTITY)
+    return sorted(quantities.items())
+
+
+def _skus(lines: list[tuple[int, int]]) -> list[tuple[SKU, int]]:
+    """The SKUs with their products and main pictures (one query); NotFound when any is unknown — which
+    is also what another store's SKU id looks like here."""
+    found = {
+        sku.pk: sku
+        for sku in SKU.all_objects.select_related("product__main_image").filter(
+            pk__in=[pk for pk, _q in lines]
+        )
+    }
+    if len(found) != len(lines):
+        raise NotFound(_("An item in your order no longer exists."), code=ErrorCode.SKU_NOT_FOUND)
+    return [(found[pk], quantity) for pk, quantity in lines]
+
+
+def buyer_address(*, buyer, address_id):
+    """One of the buyer's own addresses; NotFound for any other id (deleted, or someone else's)."""
+    from shop.models import Address
+
+    address_id = _positive(address_id, key="address", message=_("Choose a shipping address."))
+    address = Address.objects.filter(buyer=buyer, pk=address_id).first()
+    if address is None:
+        raise NotFound(_("This address no longer exists. Choose another one."))
+    return address
+
+
+def checkout_lines_from_cart(cart) -> tuple[tuple[int, int], ...]:
+    """The ticked lines of a cart, as CheckoutInput.lines."""
+    if cart is None:
+        return ()
+    return tuple(
+        CartLine.objects.filter(cart=cart, selected=True).values_list("sku_id", "quantity").order_by("id")
+    )
+
+
+def checkout_quote(*, buyer, lines, address=None) -> Quote:
+    """What the checkout page shows: the lines priced now, discounts, shipping to the address's province."""
+    return quote(
+        lines=_skus(_lines(lines)), province_code=address.province_code if address else None, buyer=buyer
+    )
+
+
+def place_order(*, buyer, data: CheckoutInput) -> Order:
+    """Place the order: all or nothing. Refuses (clear messages, nothing changed) lines that cannot be
+    bought, an address that is not the buyer's, a total that changed since the buyer saw it, stock that
+    ran out. The same idempotency key again returns the first order."""
+    key = (data.idempotency_key or "").strip()
+    if not key or len(key) > 64 or not key.isprintable():
+        raise InvalidInput({"idempotency_key": [_("Reload the checkout page and try again.")]})
+    existing = Order.objects.filter(buyer=buyer, idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return _place(buyer, data, key)
+    except IntegrityError:
+        # A concurrent request with the same key got there first (the unique index made this one wait
+        # for it): answer with its order. Any other integrity error is not ours to hide.
+        existing = Order.objects.filter(buyer=buyer, idempotency_key=key).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _place(buyer, data: CheckoutInput, key: str) -> Order:
+    if not buyer.is_active or buyer.role != buyer.Role.CUSTOMER:
+        raise InvalidInput({"buyer": [_("Sign in with a customer account to buy.")]})
+    if data.source not in Order.Source.values:
+        raise InvalidInput({"source": [_("Unknown order source.")]})
+    note = (data.buyer_note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise InvalidInput({"buyer_note": [_("A note has at most %(n)s characters.") % {"n": MAX_NOTE}]})
+    lines = _lines(data.lines)
+    address = buyer_address(buyer=buyer, address_id=data.address_id)
+    priced = quote(lines=_skus(lines), province_code=address.province_code, buyer=buyer)
+    if priced.problems:
+        raise Conflict(
+            "; ".join(f"{line.sku}: {line.problem}" for line in priced.problems), code=ErrorCode.OUT_OF_STOCK
+        )
+    if data.expected_payable not in (None, ""):
+        try:
+            expected = to_money(data.expected_payable)
+        except MoneyError:
+            raise InvalidInput({"expected_payable": [_("Reload the checkout page and try again.")]}) from None
+        if expected != priced.payable:
+            raise Conflict(
+                _(
+                    "Prices changed since you opened this page: the total is now %(total)s. "
+                    "Check it and order again."
+                )
+                % {"total": priced.payable},
+                code=ErrorCode.PRICE_CHANGED,
+            )
+    settings = ShopSettings.load()
+    now = timezone.now()
+    snapshot = address.snapshot()
+    # The order row first: a concurrent duplicate waits here on the unique key, before taking stock.
+    order = Order.objects.create(
+        number=new_number(),
+        buyer=buyer,
+        source=data.source,
+        items_total=priced.items_total,
+        discount_total=priced.discount_total,
+        shipping_fee=priced.shipping_fee,
+        payable=priced.payable,
+        shipping_address=snapshot,
+        contact_phone=snapshot.get("phone", ""),
+        province_code=snapshot.get("province_code", ""),
+        buyer_note=note,
+        idempotency_key=key,
+        placed_at=now,
+        pay_deadline=now + timedelta(minutes=settings.unpaid_timeout_minutes),
+    )
+    inventory.reserve_stock(lines, reference=order.number)
+    OrderLine.objects.bulk_create(
+        [
+            OrderLine(
+                order=order,
+                sku=line.sku,
+                product=line.sku.product,
+                title=line.sku.product.title,
+                spec_label=line.sku.spec_key,
+                image_url=_picture(line.sku.product),
+                unit_price=line.unit_price,
+                unit_cost=line.sku.cost_price,
+                quantity=line.quantity,
+                line_total=line.line_total,
+                discount_share=line.discount_share,
+                paid_amount=line.paid_amount,
+            )
+            for line in priced.lines
+        ]
+    )
+    OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.PLACED, actor=buyer, actor_role="buyer")
+    if data.from_cart:
+        CartLine.objects.filter(cart__buyer=buyer, sku_id__in=[pk for pk, _q in lines]).delete()
+    events.send_on_commit(events.order_placed, order_id=order.pk, buyer_id=buyer.pk, payable=order.payable)
+    return order
+
+
+def _picture(product) -> str:
+    image = product.main_image
+    if image is None:
+        return ""
+    field = image.thumbnail or image.image
+    return field.url if field else ""

@@ -1,0 +1,257 @@
+"""Order transitions. Each is one service that locks the order, checks the state it is in, refuses an
+illegal move with a clear error (nothing changed), writes the order's history and — for the
+merchant's actions and every money-related step — the store's activity log, and announces what happened
+on commit (shop/events.py).
+
+    pending_payment → paid        mark_order_paid (from a verified payment notification)
+    pending_payment → cancelled   cancel_order (buyer, merchant) / close_unpaid_orders (timeout)
+    paid → shipped                ship_order
+    shipped → completed           confirm_receipt (buyer) / complete_delivered_orders (after N days)
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shop import events
+from shop.models import Order, OrderEvent, Shipment, ShopSettings, StockMovement
+from shop.services import inventory
+from tenants import activity
+from tenants.errors import Conflict, ErrorCode, InvalidInput, NotFound
+
+Status = Order.Status
+MAX_REASON = 200
+_STATUS_WORDS = {
+    Status.PENDING_PAYMENT: gettext_lazy("awaiting payment"),
+    Status.PAID: gettext_lazy("paid"),
+    Status.SHIPPED: gettext_lazy("shipped"),
+    Status.COMPLETED: gettext_lazy("completed"),
+    Status.CANCELLED: gettext_lazy("cancelled"),
+}
+
+
+def lock_order(order: Order | int) -> Order:
+    """The order row, locked for a transition; NotFound when it is gone."""
+    found = Order.objects.select_for_update().filter(pk=getattr(order, "pk", order)).first()
+    if found is None:
+        raise NotFound(_("This order does not exist."))
+    return found
+
+
+def require_status(order: Order, *allowed: str, doing: str) -> None:
+    if order.status not in allowed:
+        raise Conflict(
+            _("This order is %(status)s: it cannot be %(doing)s.")
+            % {"status": _STATUS_WORDS[order.status], "doing": doing},
+            code=ErrorCode.ILLEGAL_TRANSITION,
+        )
+
+
+def add_event(
+    order: Order, kind: str, *, actor=None, role: str = "system", message: str = "", **data
+) -> None:
+    OrderEvent.objects.create(
+        order=order,
+        kind=kind,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_role=role,
+        message=message[:300],
+        data=activity.json_value(data),
+    )
+
+
+def _reason(reason: str, *, required: bool) -> str:
+    reason = (reason or "").strip()
+    if required and not reason:
+        raise InvalidInput({"reason": [_("Say why.")]})
+    if len(reason) > MAX_REASON:
+        raise InvalidInput({"reason": [_("At most %(n)s characters.") % {"n": MAX_REASON}]})
+    return reason
+
+
+def _release(order: Order) -> None:
+    inventory.release_stock(
+        [(line.sku_id, line.quantity) for line in order.lines.all()],
+        reference=order.number,
+        reason=StockMovement.Reason.CANCEL,
+    )
+
+
+@transaction.atomic
+def cancel_order(*, order: Order | int, actor, role: str, reason: str = "") -> Order:
+    """Cancel an unpaid order (the buyer, the merchant, or the system when its time ran out): the stock
+    goes back on sale, exactly once. A paid order is refunded through after-sales instead."""
+    if role not in ("buyer", "merchant", "system"):
+        raise InvalidInput({"role": ["buyer, merchant or system"]})
+    order = lock_order(order)
+    if role == "buyer" and order.buyer_id != getattr(actor, "pk", None):
+        raise NotFound(_("This order does not exist."))
+    require_status(order, Status.PENDING_PAYMENT, doing=_("cancelled"))
+    reason = _reason(reason, required=role == "merchant")
+    _release(order)
+    order.status, order.cancelled_at = Status.CANCELLED, timezone.now()
+    order.cancel_reason = reason or (
+        _("Not paid in time") if role == "system" else _("Cancelled by the buyer")
+    )
+    order.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+    add_event(order, OrderEvent.Kind.CANCELLED, actor=actor, role=role, message=order.cancel_reason)
+    if role == "merchant":
+        activity.record(
+            actor=actor,
+            action="order.cancelled",
+            target=order,
+            changes={"status": ["pending_payment", "cancelled"]},
+            note=reason,
+        )
+    events.send_on_commit(
+        events.order_cancelled, order_id=order.pk, buyer_id=order.buyer_id, reason=order.cancel_reason
+    )
+    return order
+
+
+def close_unpaid_orders(*, now=None, limit: int = 500) -> int:
+    """The timeout job: cancel the unpaid orders whose time to pay ran out. Each in its own transaction,
+    skipping an order another run (or a payment arriving right now) holds: running it twice at the same
+    moment cancels each order once and releases its stock once. Returns how many this run closed."""
+    now = now or timezone.now()
+    closed = 0
+    due = list(
+        Order.objects.filter(status=Status.PENDING_PAYMENT, pay_deadline__lte=now)
+        .order_by("pay_deadline")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in due:
+        with transaction.atomic():
+            order = (
+                Order.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, status=Status.PENDING_PAYMENT, pay_deadline__lte=now)
+                .first()
+            )
+            if order is None:
+                continue
+            cancel_order(order=order, actor=None, role="system")
+            closed += 1
+    return closed
+
+
+def mark_order_paid(*, order: Order, amount, paid_at, provider: str) -> Order:
+    """A locked, unpaid order is paid (called by the payment service with a verified payment of the full
+    amount, inside its transaction)."""
+    require_status(order, Status.PENDING_PAYMENT, doing=_("paid"))
+    order.status, order.paid_at, order.paid_amount, order.payment_provider = (
+        Status.PAID,
+        paid_at,
+        amount,
+        provider,
+    )
+    order.save(update_fields=["status", "paid_at", "paid_amount", "payment_provider"])
+    add_event(order, OrderEvent.Kind.PAID, message=f"{amount}", provider=provider)
+    activity.record(
+        actor=None,
+        action="order.paid",
+        target=order,
+        changes={"status": ["pending_payment", "paid"], "paid_amount": [None, amount]},
+        note=provider,
+    )
+    events.send_on_commit(
+        events.order_paid, order_id=order.pk, buyer_id=order.buyer_id, amount=amount, paid_at=paid_at
+    )
+    return order
+
+
+@transaction.atomic
+def ship_order(*, order: Order | int, actor, carrier: str, tracking_number: str) -> Shipment:
+    """The merchant ships a paid order with a carrier and tracking number; it completes by itself after
+    the store's number of days unless the buyer confirms receipt earlier."""
+    from shop.tracking import carriers
+
+    order = lock_order(order)
+    require_status(order, Status.PAID, doing=_("shipped"))
+    carrier_code = carriers.parse_carrier(carrier)
+    if carrier_code is None:
+        raise InvalidInput({"carrier": [_("Choose a carrier from the list.")]})
+    number = carriers.check_number(carrier_code, tracking_number)
+    if Shipment.objects.filter(carrier=carrier_code, tracking_number=number).exists():
+        raise InvalidInput({"tracking_number": [_("This tracking number is already used by another order.")]})
+    now = timezone.now()
+    shipment = Shipment.objects.create(
+        order=order, carrier=carrier_code, tracking_number=number, shipped_at=now
+    )
+    days = ShopSettings.load().auto_complete_days
+    order.status, order.shipped_at, order.auto_complete_at = Status.SHIPPED, now, now + timedelta(days=days)
+    order.save(update_fields=["status", "shipped_at", "auto_complete_at"])
+    add_event(
+        order,
+        OrderEvent.Kind.SHIPPED,
+        actor=actor,
+        role="merchant",
+        carrier=carrier_code,
+        tracking_number=number,
+    )
+    activity.record(
+        actor=actor,
+        action="order.shipped",
+        target=order,
+        changes={"status": ["paid", "shipped"], "tracking": [None, f"{carrier_code} {number}"]},
+    )
+    events.send_on_commit(
+        events.order_shipped,
+        order_id=order.pk,
+        buyer_id=order.buyer_id,
+        carrier=carrier_code,
+        tracking_number=number,
+    )
+    transaction.on_commit(lambda: _subscribe_tracking(shipment.pk))
+    return shipment
+
+
+def _subscribe_tracking(shipment_id: int) -> None:
+    from shop import tasks
+
+    tasks.subscribe_tracking.delay(shipment_id)
+
+
+def _complete(order: Order, *, actor, role: str) -> Order:
+    require_status(order, Status.SHIPPED, doing=_("completed"))
+    order.status, order.completed_at = Status.COMPLETED, timezone.now()
+    order.save(update_fields=["status", "completed_at"])
+    add_event(order, OrderEvent.Kind.COMPLETED, actor=actor, role=role)
+    events.send_on_commit(
+        events.order_completed, order_id=order.pk, buyer_id=order.buyer_id, completed_at=order.completed_at
+    )
+    return order
+
+
+@transaction.atomic
+def confirm_receipt(*, order: Order | int, buyer) -> Order:
+    """The buyer says the parcel arrived: the order completes."""
+    order = lock_order(order)
+    if order.buyer_id != buyer.pk:
+        raise NotFound(_("This order does not exist."))
+    return _complete(order, actor=buyer, role="buyer")
+
+
+def complete_delivered_orders(*, now=None, limit: int = 500) -> int:
+    """The auto-complete job: shipped orders past their day complete by themselves (each once, however
+    many runs overlap). Returns how many this run completed."""
+    now = now or timezone.now()
+    done = 0
+    due = list(
+        Order.objects.filter(status=Status.SHIPPED, auto_complete_at__lte=now)
+        .order_by("auto_complete_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in due:
+        with transaction.atomic():
+            order = (
+                Order.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, status=Status.SHIPPED, auto_complete_at__lte=now)
+                .first()
+            )
+            if order is not None:
+                _complete(order, actor=None, role="system")
+                done += 1
+    return done

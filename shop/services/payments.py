@@ -1,0 +1,332 @@
+"""Payments of orders, on the order side of the provider layer (shop/payments/): starting a payment, and
+applying what a provider tells us — through ONE code path for every provider, the sandbox's pay page
+included.
+
+Applying a notification is idempotent twice over: the notification is stored once by its id (the
+same delivery ten times at once records one), and each change is keyed on our payment or refund number
+(a refund reported by the refund call and again by its notification counts once). Our own checks come
+after the provider's signature: the payment must be one of this store's, by this provider, for exactly
+the amount and currency we asked; anything else is refused and changes nothing.
+
+Money that arrives for an order that no longer takes it — cancelled because its time ran out, or paid
+already by another payment — is refunded in full automatically through the same provider (the order
+stays cancelled: the buyer is told and gets the money back)."""
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shop import events
+from shop.models import Order, OrderEvent, Payment, ProviderNotification, Refund
+from shop.payments.base import (
+    Channel,
+    EventKind,
+    InvalidNotification,
+    PaymentNotConfigured,
+    PaymentRequest,
+    PaymentStart,
+    ProviderEvent,
+    RefundRequest,
+    RefundStatus,
+    choose_wechat_channel,
+)
+from shop.payments.registry import available_providers, provider_for
+from shop.services import orders as order_services
+from shop.services.numbers import new_number
+from tenants import activity
+from tenants.errors import Conflict, ErrorCode, InvalidInput, NotFound
+from tenants.links import store_url
+
+logger = logging.getLogger(__name__)
+Status = Order.Status
+
+
+def notify_url(store, provider_code: str, *, request=None) -> str:
+    """Where a provider sends its notifications for this store: the store is in the host."""
+    return store_url(store, f"/api/v1/webhooks/payments/{provider_code}/", request=request)
+
+
+def _channel(provider_code: str, user_agent: str) -> str:
+    if provider_code == "wechat":
+        return choose_wechat_channel(user_agent)
+    return Channel.CARD if provider_code == "stripe" else Channel.SANDBOX
+
+
+@transaction.atomic
+def start_payment(
+    *,
+    store,
+    order: Order | int,
+    buyer,
+    provider_code: str,
+    return_url: str,
+    user_agent: str = "",
+    client_ip: str = "",
+    payer_openid: str = "",
+    request=None,
+) -> tuple[Payment, PaymentStart]:
+    """Start paying an unpaid order of the buyer's with one of the store's providers. Returns the payment
+    record and what the page does next (redirect, WeChat JSAPI parameters, a QR code, a card form)."""
+    order = order_services.lock_order(order)
+    if order.buyer_id != buyer.pk:
+        raise NotFound(_("This order does not exist."))
+    order_services.require_status(order, Status.PENDING_PAYMENT, doing=_("paid"))
+    if order.pay_deadline <= timezone.now():
+        raise Conflict(_("The time to pay this order ran out. Order again."), code=ErrorCode.ORDER_CLOSED)
+    if provider_code not in available_providers(store):
+        raise PaymentNotConfigured(_("This store does not take this way of paying."))
+    payment = Payment.objects.create(
+        order=order,
+        provider=provider_code,
+        channel=_channel(provider_code, user_agent),
+        out_trade_no=new_number("P", digits=12),
+        amount=order.payable,
+        currency=order.currency,
+    )
+    started = provider_for(store, provider_code).start(
+        PaymentRequest(
+            out_trade_no=payment.out_trade_no,
+            amount=payment.amount,
+            currency=payment.currency,
+            description=_("Order %(number)s") % {"number": order.number},
+            notify_url=notify_url(store, provider_code, request=request),
+            return_url=return_url,
+            channel=payment.channel,
+            payer_openid=payer_openid,
+            client_ip=client_ip,
+            expires_at=order.pay_deadline,
+        )
+    )
+    if started.provider_payment_id:
+        payment.provider_payment_id = started.provider_payment_id
+        payment.save(update_fields=["provider_payment_id"])
+    order.payment_provider = provider_code
+    order.save(update_fields=["payment_provider"])
+    return payment, started
+
+
+def handle_notification(*, store, provider_code: str, headers, body: bytes):
+    """A notify endpoint's whole job: verify the notification with the provider, apply it, and answer as
+    the provider expects. Returns (Acknowledgement, outcome)."""
+    try:
+        provider = provider_for(store, provider_code)
+    except (PaymentNotConfigured, InvalidInput) as error:
+        logger.warning("notification for %s, which %s does not use: %s", provider_code, store, error.message)
+        return None, error.message
+    try:
+        event = provider.parse_notification(headers=headers, body=body)
+        outcome = apply_event(provider_code=provider_code, event=event)
+    except InvalidNotification as error:
+        logger.warning("refused a %s notification for %s: %s", provider_code, store, error.message)
+        return provider.acknowledge(False, message=error.message), error.message
+    return provider.acknowledge(True), outcome
+
+
+def apply_event(*, provider_code: str, event: ProviderEvent) -> str:
+    """Apply a verified provider event once. Returns what it did (kept on the notification record)."""
+    try:
+        with transaction.atomic():
+            notification = ProviderNotification.objects.create(
+                provider=provider_code,
+                event_id=event.event_id,
+                kind=event.kind,
+                out_trade_no=event.out_trade_no,
+            )
+            outcome = _apply(provider_code, event)
+            notification.outcome = outcome[:200]
+            notification.save(update_fields=["outcome"])
+            return outcome
+    except IntegrityError:
+        # The same notification again (a concurrent delivery waited on the unique index for the first).
+        if ProviderNotification.objects.filter(provider=provider_code, event_id=event.event_id).exists():
+            return "duplicate"
+        raise
+
+
+def _apply(provider_code: str, event: ProviderEvent) -> str:
+    if event.kind == EventKind.PAYMENT_SUCCEEDED:
+        return _payment_succeeded(provider_code, event)
+    if event.kind == EventKind.PAYMENT_FAILED:
+        payment = _payment(provider_code, event)
+        if payment.status == Payment.Status.STARTED:
+            payment.status = Payment.Status.FAILED
+            payment.save(update_fields=["status"])
+        return "payment failed"
+    if event.kind in (EventKind.REFUND_SUCCEEDED, EventKind.REFUND_FAILED, EventKind.REFUND_CLOSED):
+        refund = Refund.objects.select_for_update().filter(out_refund_no=event.out_refund_no).first()
+        if refund is None or refund.payment.out_trade_no != event.out_trade_no:
+            raise InvalidNotification("unknown refund")
+        if event.kind == EventKind.REFUND_SUCCEEDED:
+            if event.amount != refund.amount:
+                raise InvalidNotification("refund amount does not match")
+            complete_refund(refund=refund, provider_refund_id=event.provider_refund_id)
+            return "refunded"
+        fail_refund(refund=refund, message=event.kind)
+        return "refund failed"
+    return "ignored"
+
+
+def _payment(provider_code: str, event: ProviderEvent) -> Payment:
+    payment = Payment.objects.select_for_update().filter(out_trade_no=event.out_trade_no).first()
+    if payment is None or payment.provider != provider_code:
+        # Not one of this store's payments (or another provider's): never act on it.
+        raise InvalidNotification("unknown payment")
+    return payment
+
+
+def _payment_succeeded(provider_code: str, event: ProviderEvent) -> str:
+    payment = _payment(provider_code, event)
+    if event.amount != payment.amount or event.currency != payment.currency:
+        raise InvalidNotification(f"amount {event.amount} {event.currency} does not match the payment")
+    if payment.status == Payment.Status.SUCCEEDED:
+        return "already paid"
+    order = order_services.lock_order(payment.order_id)
+    payment.status, payment.paid_at = Payment.Status.SUCCEEDED, event.occurred_at
+    payment.provider_payment_id = event.provider_payment_id or payment.provider_payment_id
+    payment.save(update_fields=["status", "paid_at", "provider_payment_id"])
+    if order.status == Status.PENDING_PAYMENT and payment.amount == order.payable:
+        order_services.mark_order_paid(
+            order=order, amount=payment.amount, paid_at=event.occurred_at, provider=provider_code
+        )
+        return "paid"
+    # Paid too late (the order closed) or twice (another payment paid it): the money goes back.
+    reason = (
+        _("The order was already paid") if order.status != Status.CANCELLED else _("The order had closed")
+    )
+    refund_payment_in_full(payment=payment, reason=reason)
+    order_services.add_event(order, OrderEvent.Kind.PAYMENT_REFUNDED, message=f"{payment.amount} {reason}")
+    return "refunded: order not payable"
+
+
+def refund_payment_in_full(*, payment: Payment, reason: str) -> Refund:
+    """Send a whole payment back (it paid nothing): recorded now, submitted to the provider after commit."""
+    refund = Refund.objects.create(
+        order=payment.order,
+        payment=payment,
+        out_refund_no=new_number("R", digits=12),
+        amount=payment.amount,
+        reason=reason,
+    )
+    activity.record(
+        actor=None,
+        action="payment.refunded",
+        target_type="order",
+        target_id=payment.order.pk,
+        target_label=payment.order.number,
+        changes={"refund": [None, payment.amount]},
+        note=reason,
+    )
+    submit_refund_on_commit(refund)
+    return refund
+
+
+def submit_refund_on_commit(refund: Refund) -> None:
+    from shop import tasks
+
+    refund_id = refund.pk
+    transaction.on_commit(lambda: tasks.submit_refund.delay(refund_id))
+
+
+def submit_refund(*, store, refund: Refund | int) -> Refund:
+    """Ask the payment's provider for the refund (outside any transaction: a network call), then record
+    its answer. Safe to run again: the provider refunds one refund number once."""
+    refund = Refund.objects.select_related("payment", "order").get(pk=getattr(refund, "pk", refund))
+    if refund.status != Refund.Status.PENDING:
+        return refund
+    payment = refund.payment
+    result = provider_for(store, payment.provider).refund(
+        RefundRequest(
+            out_trade_no=payment.out_trade_no,
+            out_refund_no=refund.out_refund_no,
+            amount=refund.amount,
+            total_amount=payment.amount,
+            reason=refund.reason or _("Refund"),
+            notify_url=notify_url(store, payment.provider),
+            currency=payment.currency,
+            provider_payment_id=payment.provider_payment_id,
+        )
+    )
+    with transaction.atomic():
+        locked = Refund.objects.select_for_update().get(pk=refund.pk)
+        if result.status == RefundStatus.SUCCEEDED:
+            complete_refund(refund=locked, provider_refund_id=result.provider_refund_id)
+        elif result.status == RefundStatus.FAILED:
+            fail_refund(refund=locked, message=result.message)
+        elif result.provider_refund_id and not locked.provider_refund_id:
+            locked.provider_refund_id = result.provider_refund_id
+            locked.save(update_fields=["provider_refund_id"])
+    return Refund.objects.get(pk=refund.pk)
+
+
+def complete_refund(*, refund: Refund, provider_refund_id: str = "") -> Refund:
+    """The provider refunded: the order's lines and totals count it, its after-sales request is done,
+    and each line's refund is announced (commission reverses on it). Once per refund."""
+    from shop.services import aftersales
+
+    if refund.status == Refund.Status.SUCCEEDED:
+        return refund
+    refund.status, refund.completed_at = Refund.Status.SUCCEEDED, timezone.now()
+    refund.provider_refund_id = provider_refund_id or refund.provider_refund_id
+    refund.save(update_fields=["status", "completed_at", "provider_refund_id"])
+    lines = list(refund.lines.select_related("order_line"))
+    if lines:
+        order = order_services.lock_order(refund.order_id)
+        for refund_line in lines:
+            line = refund_line.order_line
+            line.refunded_amount += refund_line.amount
+            line.save(update_fields=["refunded_amount"])
+            events.send_on_commit(
+                events.order_item_refunded,
+                order_id=order.pk,
+                buyer_id=order.buyer_id,
+                order_line_id=line.pk,
+                amount=refund_line.amount,
+                line_refunded=line.refunded_amount,
+                line_paid=line.paid_amount,
+                refund_id=refund.pk,
+            )
+        order.refunded_amount += refund.amount
+        order.save(update_fields=["refunded_amount"])
+        order_services.add_event(
+            order, OrderEvent.Kind.REFUNDED, message=f"{refund.amount}", refund=refund.out_refund_no
+        )
+    if refund.after_sale_id:
+        aftersales.refunded(after_sale_id=refund.after_sale_id)
+    activity.record(
+        actor=None,
+        action="refund.succeeded",
+        target_type="order",
+        target_id=refund.order_id,
+        target_label=refund.order.number,
+        changes={"refunded": [None, refund.amount]},
+        note=refund.out_refund_no,
+    )
+    return refund
+
+
+def fail_refund(*, refund: Refund, message: str) -> Refund:
+    """The provider could not refund: say so to the merchant (the request stays open to try again)."""
+    from shop.models import MerchantNotification
+
+    if refund.status != Refund.Status.PENDING:
+        return refund
+    refund.status, refund.failure = Refund.Status.FAILED, (message or "")[:300]
+    refund.save(update_fields=["status", "failure"])
+    MerchantNotification.objects.create(
+        kind="refund_failed",
+        title=_("A refund of %(amount)s failed (order %(number)s)")
+        % {"amount": refund.amount, "number": refund.order.number},
+        body=refund.failure,
+    )
+    activity.record(
+        actor=None,
+        action="refund.failed",
+        target_type="order",
+        target_id=refund.order_id,
+        target_label=refund.order.number,
+        changes={"refund": [None, refund.amount]},
+        note=refund.failure,
+    )
+    return refund
