@@ -44,6 +44,7 @@ MAX_SKUS = 600
 MAX_TAGS = 10
 MAX_PRICE = Decimal("99999999.99")
 MAX_STOCK = 10_000_000
+MAX_SORT_ORDER = 1_000_000
 SPEC_KEY_SEPARATOR = " / "
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 ICON_MAX_BYTES = 2 * 1024 * 1024
@@ -147,6 +148,19 @@ def _count(value, key: str, errors: _Errors, *, label: str, default=0, maximum=M
         errors.add(key, _("%(label)s is too large.") % {"label": label})
         return default
     return value
+
+
+def _sort_order(value, errors: _Errors) -> int:
+    """A category's or brand's place in its list: a whole number the database column can hold."""
+    try:
+        order = int(value or 0)
+    except (TypeError, ValueError):
+        errors.add("sort_order", _("The order is a whole number."))
+        return 0
+    if abs(order) > MAX_SORT_ORDER:
+        errors.add("sort_order", _("%(label)s is too large.") % {"label": _("Order")})
+        return 0
+    return order
 
 
 def _tags(value, errors: _Errors) -> list[str]:
@@ -884,11 +898,7 @@ def _category_fields(*, category_id, name, parent, icon, sort_order) -> tuple[st
             errors.add("parent", _("Categories have two levels: a sub-category cannot have sub-categories."))
         elif category_id and Category.objects.filter(parent_id=category_id).exists():
             errors.add("parent", _("This category has sub-categories, so it must stay a top category."))
-    try:
-        sort_order = int(sort_order or 0)
-    except (TypeError, ValueError):
-        errors.add("sort_order", _("The order is a whole number."))
-        sort_order = 0
+    sort_order = _sort_order(sort_order, errors)
     if name and "name" not in errors:
         clash = Category.objects.filter(name=name, parent=parent).exclude(pk=category_id)
         if clash.exists():
@@ -1020,11 +1030,7 @@ def _brand_fields(*, brand_id, name, sort_order) -> tuple[str, int]:
     name = _text(name, "name", errors, max_length=60, required=True, label=_("A name"))
     if name and Brand.objects.filter(name__iexact=name).exclude(pk=brand_id).exists():
         errors.add("name", _("There is already a brand called %(name)s.") % {"name": name})
-    try:
-        sort_order = int(sort_order or 0)
-    except (TypeError, ValueError):
-        errors.add("sort_order", _("The order is a whole number."))
-        sort_order = 0
+    sort_order = _sort_order(sort_order, errors)
     errors.raise_if_any()
     return name, sort_order
 
