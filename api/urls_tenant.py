@@ -10,10 +10,12 @@ router.register("staff", views.StaffViewSet, basename="api-staff")
 
 urlpatterns = [
     path("store/", views.StoreDetail.as_view(), name="api-store"),
+    path("wechat-settings/", views.WechatSettingsDetail.as_view(), name="api-wechat-settings"),
     path("auth/token/", views.ObtainToken.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(urlconf="config.urls_tenant"), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     *router.urls,
     path("", include("api.store.catalog_urls")),
+    path("buyer/", include("api.store.buyer_urls")),
 ]

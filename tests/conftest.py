@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context
 
+from tenants import sms
 from tests.factories import PASSWORD, OperatorFactory, StaffFactory
 
 STORE_A = {
@@ -75,12 +76,14 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
 
 @pytest.fixture(autouse=True)
 def _clean_slate():
-    """Every test starts in public with an empty test Redis, and leaves the same way."""
+    """Every test starts in public with an empty test Redis and SMS outbox, and leaves the same way."""
     connection.set_schema_to_public()
     _flush_test_redis()
+    sms.outbox.clear()
     yield
     connection.set_schema_to_public()
     _flush_test_redis()
+    sms.outbox.clear()
 
 
 @pytest.fixture

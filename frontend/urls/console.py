@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/token/", console.token_login, name="token_login"),
     path("logout/", console.logout_view, name="logout"),
     path("settings/", console.store_settings, name="settings"),
+    path("settings/wechat/", console.wechat_settings, name="wechat_settings"),
     path("staff/", console.staff_list, name="staff"),
     path("staff/<int:pk>/role/", console.staff_role, name="staff_role"),
     path("staff/<int:pk>/active/", console.staff_active, name="staff_active"),
