@@ -205,60 +205,64 @@ def signed_in(buyer, *, previous_session_key: str) -> None:
     )
 
 
-def sign_in_with_code(*, phone: str, code: str, ip: str | None, previous_session_key: str = ""):
-    """The buyer whose number `phone` is, signed in by the code sent to it (made on the first sign-in).
-    A wrong code counts a try and raises InvalidInput on "code"; a deactivated buyer is refused."""
+def _with_proven_phone(*, phone: str, code: str, ip: str | None, then):
+    """`then(phone)` (the number in E.164), in one transaction with the code sent to `phone` used up and
+    the number held (a sign-in making its buyer and a binding to another account may race). A code that
+    does not match raises its refusal once the transaction has kept the counted try."""
     phone = parse_phone(phone, mobile=True)
     code = _clean_code(code)
     with transaction.atomic():
         refusal = _consume_code(phone=phone, code=code, ip=ip)
         if refusal is None:
-            # Binding the same number to a WeChat-made account may race this first sign-in.
             locks.hold(f"buyer-phone:{phone}")
-            buyer = User.objects.select_for_update().filter(role=User.Role.CUSTOMER, phone=phone).first()
-            if buyer is None:
-                buyer = create_buyer(phone=phone, how="sms")
-            require_active(buyer)
-            signed_in(buyer, previous_session_key=previous_session_key)
-    if refusal is not None:
-        raise refusal
-    return buyer
+            return then(phone)
+    raise refusal
+
+
+def sign_in_with_code(*, phone: str, code: str, ip: str | None, previous_session_key: str = ""):
+    """The buyer whose number `phone` is, signed in by the code sent to it (made on the first sign-in).
+    A wrong code counts a try and raises InvalidInput on "code"; a deactivated buyer is refused."""
+
+    def sign_in(phone):
+        buyer = User.objects.select_for_update().filter(role=User.Role.CUSTOMER, phone=phone).first()
+        if buyer is None:
+            buyer = create_buyer(phone=phone, how="sms")
+        require_active(buyer)
+        signed_in(buyer, previous_session_key=previous_session_key)
+        return buyer
+
+    return _with_proven_phone(phone=phone, code=code, ip=ip, then=sign_in)
 
 
 def bind_phone(*, buyer, phone: str, code: str, ip: str | None):
     """Give `buyer` (typically made through WeChat) the number `phone`, proven by the code sent to it.
     Nothing is ever merged: a number that already belongs to another buyer of the store is refused
     (Conflict, PHONE_TAKEN), and that account stays as it is."""
-    phone = parse_phone(phone, mobile=True)
-    code = _clean_code(code)
-    with transaction.atomic():
-        refusal = _consume_code(phone=phone, code=code, ip=ip)
-        if refusal is None:
-            locks.hold(f"buyer-phone:{phone}")
-            buyer = User.objects.select_for_update().get(pk=buyer.pk)
-            taken = User.objects.filter(role=User.Role.CUSTOMER, phone=phone).exclude(pk=buyer.pk).exists()
-            if taken:
-                raise Conflict(
-                    _(
-                        "This number already belongs to another account of this store. Sign out and "
-                        "sign in with the number to use that account."
-                    ),
-                    field="phone",
-                    code=ErrorCode.PHONE_TAKEN,
-                )
-            if buyer.phone != phone:
-                before = buyer.phone
-                buyer.phone = phone
-                buyer.save(update_fields=["phone"])
-                activity.record(
-                    actor=buyer,
-                    action="buyer.phone_changed",
-                    target=buyer,
-                    changes={"phone": [mask_phone(before) or None, mask_phone(phone)]},
-                )
-    if refusal is not None:
-        raise refusal
-    return buyer
+
+    def bind(phone):
+        account = User.objects.select_for_update().get(pk=buyer.pk)
+        if User.objects.filter(role=User.Role.CUSTOMER, phone=phone).exclude(pk=account.pk).exists():
+            raise Conflict(
+                _(
+                    "This number already belongs to another account of this store. Sign out and "
+                    "sign in with the number to use that account."
+                ),
+                field="phone",
+                code=ErrorCode.PHONE_TAKEN,
+            )
+        if account.phone != phone:
+            before = account.phone
+            account.phone = phone
+            account.save(update_fields=["phone"])
+            activity.record(
+                actor=account,
+                action="buyer.phone_changed",
+                target=account,
+                changes={"phone": [mask_phone(before) or None, mask_phone(phone)]},
+            )
+        return account
+
+    return _with_proven_phone(phone=phone, code=code, ip=ip, then=bind)
 
 
 @transaction.atomic

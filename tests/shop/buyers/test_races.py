@@ -1,7 +1,6 @@
 """Races against the real database (committed data, one connection per thread): one code signs in
 once, and requests racing each other never get past the limits on asking for codes."""
 
-import threading
 from collections import Counter
 
 import pytest
@@ -14,35 +13,12 @@ from shop.models import SmsCode
 from shop.services import buyer_auth
 from tenants.activity.models import ActivityEntry
 from tenants.models import Store
-from tests.conftest import STORE_A
+from tests.conftest import STORE_A, run_in_threads
 from tests.shop.buyers.conftest import last_code
 
 User = get_user_model()
 PHONE = "+8613900139000"
 IP = "203.0.113.50"
-
-
-def run_in_threads(schema_name, jobs):
-    """Each job in its own thread and connection, all released at once; what each returned or raised."""
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def worker(index, job):
-        try:
-            with schema_context(schema_name):
-                barrier.wait()
-                results[index] = job()
-        except Exception as exc:  # collected and asserted on by the test
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @pytest.fixture
