@@ -9,6 +9,13 @@ from tenants.errors import DomainError
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         body = {**exc.as_dict(), **exc.details()}
-        body.setdefault("code", exc.code)
-        return Response(body, status=exc.status_code)
+        # The error's code goes under "code", unless a field of that name (an SMS or WeChat login code)
+        # holds the messages there: then it is "error_code".
+        body.setdefault("error_code" if "code" in body else "code", exc.code)
+        response = Response(body, status=exc.status_code)
+        # A limit that knows when it lifts says so the standard way too (RateLimited).
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            response["Retry-After"] = str(retry_after)
+        return response
     return drf_exception_handler(exc, context)

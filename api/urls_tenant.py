@@ -15,10 +15,12 @@ urlpatterns = [
     path("store/", views.StoreDetail.as_view(), name="api-store"),
     path("payment-settings/", payment_views.PaymentSettingsDetail.as_view(), name="api-payment-settings"),
     path("payment-settings/test/", payment_views.PaymentConnectionTest.as_view(), name="api-payment-test"),
+    path("wechat-settings/", views.WechatSettingsDetail.as_view(), name="api-wechat-settings"),
     path("auth/token/", views.ObtainToken.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(urlconf="config.urls_tenant"), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     *router.urls,
     path("", include("api.store.catalog_urls")),
+    path("buyer/", include("api.store.buyer_urls")),
 ]

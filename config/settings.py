@@ -71,6 +71,7 @@ SHARED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "django_htmx",
+    # SVG icons in templates ({% load heroicons %}), no emoji font needed
     "heroicons",
     "axes",
     "api",
@@ -183,6 +184,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
+# How many reverse proxies in front of the web process append to X-Forwarded-For: the caller's address
+# for per-IP limits is then the one the outermost of them saw (tenants/client_ip.py). 0: REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 X_FRAME_OPTIONS = "SAMEORIGIN"
 
@@ -214,6 +218,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 LOGIN_TOKEN_MAX_AGE = 120  # seconds: the signup hand-off link from the platform to the new store
+
+# Buyers sign in with a code sent by SMS (shop/services/buyer_auth.py). "Daily" is the last 24 hours.
+SMS_CODE_TTL = int(os.environ.get("SMS_CODE_TTL", "300"))  # seconds a code is valid
+SMS_CODE_MAX_ATTEMPTS = int(os.environ.get("SMS_CODE_MAX_ATTEMPTS", "5"))  # wrong tries before it is dead
+SMS_CODE_RESEND_SECONDS = int(os.environ.get("SMS_CODE_RESEND_SECONDS", "60"))  # gap between two codes
+SMS_CODE_DAILY_LIMIT_PER_PHONE = int(os.environ.get("SMS_CODE_DAILY_LIMIT_PER_PHONE", "10"))
+SMS_CODE_DAILY_LIMIT_PER_IP = int(os.environ.get("SMS_CODE_DAILY_LIMIT_PER_IP", "30"))
 
 # ---------------------------------------------------------------------------------------------
 # Internationalisation
@@ -282,6 +293,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "refill-store-pool": {"task": "tenants.tasks.refill_store_pool", "schedule": 60.0},
+    "purge-stale-sms-codes": {"task": "shop.tasks.purge_stale_sms_codes_everywhere", "schedule": 6 * 3600.0},
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -337,11 +349,31 @@ STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 # WeChat login (web OAuth) for buyers.
 WECHAT_APP_ID = os.environ.get("WECHAT_APP_ID", "")
 WECHAT_APP_SECRET = os.environ.get("WECHAT_APP_SECRET", "")
+# WeChat login (web OAuth, mini-program jscode2session) uses each store's own app credentials, set in its
+# console (/console/settings/wechat/); this is how long a call to WeChat's API may take.
+WECHAT_API_TIMEOUT = int(os.environ.get("WECHAT_API_TIMEOUT", "10"))
+
+# Text messages (tenants/sms.py), a dotted path like EMAIL_BACKEND. The console backend logs them and
+# keeps an outbox (development, tests); production sets "tenants.sms.TencentSmsBackend" (the optional
+# extra sms-tencent) with the TENCENT_SMS_* keys.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "tenants.sms.ConsoleSmsBackend")
+TENCENT_SMS_SECRET_ID = os.environ.get("TENCENT_SMS_SECRET_ID", "")
+TENCENT_SMS_SECRET_KEY = os.environ.get("TENCENT_SMS_SECRET_KEY", "")
+TENCENT_SMS_SDK_APP_ID = os.environ.get("TENCENT_SMS_SDK_APP_ID", "")
+TENCENT_SMS_SIGN_NAME = os.environ.get("TENCENT_SMS_SIGN_NAME", "")
+TENCENT_SMS_REGION = os.environ.get("TENCENT_SMS_REGION", "ap-guangzhou")
+TENCENT_SMS_TIMEOUT = int(os.environ.get("TENCENT_SMS_TIMEOUT", "10"))
+# A template id per purpose: "sign_in_code=1234567,sign_in_code.en=1234568,sign_in_code.intl=1234569".
+TENCENT_SMS_TEMPLATES = dict(item.split("=", 1) for item in env_list("TENCENT_SMS_TEMPLATES") if "=" in item)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False}},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # What the console SMS backend sent (the code itself only with DEBUG on).
+        "tenants.sms": {"level": "INFO"},
+    },
 }

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from shop.models import PaymentSettings
+from shop.services.wechat import WechatSettingsInput
 from tenants.accounts.services import ASSIGNABLE_ROLES
 
 User = get_user_model()
@@ -154,3 +155,37 @@ class PaymentSettingsForm(forms.Form):
         _("From the webhook endpoint you added in Stripe for this store (whsec_…)."),
         max_length=255,
     )
+
+
+class WechatSettingsForm(forms.Form):
+    """Secrets are never shown back: an empty secret field keeps the stored secret."""
+
+    official_app_id = forms.CharField(label=_("Official account AppID"), max_length=32, required=False)
+    official_app_secret = forms.CharField(
+        label=_("Official account AppSecret"),
+        max_length=64,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )
+    official_asks_for_profile = forms.BooleanField(
+        label=_("Ask buyers for their WeChat nickname and avatar"),
+        required=False,
+        help_text=_("WeChat then shows buyers a consent screen; without it, sign-in is silent."),
+    )
+    mini_app_id = forms.CharField(label=_("Mini-program AppID"), max_length=32, required=False)
+    mini_app_secret = forms.CharField(
+        label=_("Mini-program AppSecret"),
+        max_length=64,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )
+
+    def to_input(self) -> WechatSettingsInput:
+        data = self.cleaned_data
+        return WechatSettingsInput(
+            official_app_id=data["official_app_id"],
+            official_app_secret=data["official_app_secret"] or None,
+            official_asks_for_profile=data["official_asks_for_profile"],
+            mini_app_id=data["mini_app_id"],
+            mini_app_secret=data["mini_app_secret"] or None,
+        )

@@ -23,6 +23,9 @@ ACTIONS = {
     "brand.deleted": _("Brand deleted"),
     "shop_settings.updated": _("Shop settings changed"),
     "payment_settings.updated": _("Payment settings changed"),
+    "buyer.created": _("New customer account"),
+    "buyer.phone_changed": _("Customer phone number changed"),
+    "wechat_settings.updated": _("WeChat settings changed"),
 }
 TARGETS = {
     "product": _("Product"),
@@ -31,4 +34,6 @@ TARGETS = {
     "brand": _("Brand"),
     "shop_settings": _("Shop settings"),
     "payment_settings": _("Payment settings"),
+    "user": _("User"),
+    "wechatsettings": _("WeChat settings"),
 }

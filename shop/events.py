@@ -18,6 +18,11 @@ product_published = Signal()
 # A SKU's stock fell to or below its low-stock threshold (once per crossing).
 # kwargs: sku_id, stock, threshold
 stock_low = Signal()
+# A buyer signed in (SMS code or WeChat; on the storefront or through the buyer API), their account made
+# on the spot the first time. previous_session_key is the storefront session they browsed with before
+# ("" for the API), so a guest cart kept under it can be merged into theirs.
+# kwargs: user_id, previous_session_key
+buyer_signed_in = Signal()
 
 # Orders. kwargs of each: order_id, buyer_id, and as listed.
 order_placed = Signal()  # payable

@@ -7,8 +7,10 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from shop.models import SKU, ShopSettings
+from shop.services import buyer_auth
 from tenants.links import store_url
 from tenants.models import Store
+from tenants.tasks import fan_out
 
 
 @shared_task
@@ -33,3 +35,15 @@ def send_low_stock_email(sku_id: int, stock: int) -> bool:
     }
     send_mail(subject, body, None, [store.owner_email])
     return True
+
+
+@shared_task
+def purge_stale_sms_codes() -> int:
+    """In one store: drop sign-in codes past the daily window (they neither sign in nor count any more)."""
+    return buyer_auth.purge_stale_sms_codes()
+
+
+@shared_task
+def purge_stale_sms_codes_everywhere() -> int:
+    """Beat's dispatcher (beat runs in public): one purge per active store."""
+    return fan_out(purge_stale_sms_codes)

@@ -46,6 +46,14 @@ class ErrorCode(StrEnum):
     PAYMENT_PROVIDER_UNAVAILABLE = "payment_provider_unavailable"
     PAYMENT_CREDENTIALS_REJECTED = "payment_credentials_rejected"
     INVALID_NOTIFICATION = "invalid_notification"
+    CODE_INVALID = "code_invalid"
+    CODE_EXPIRED = "code_expired"
+    PHONE_TAKEN = "phone_taken"
+    WECHAT_NOT_CONFIGURED = "wechat_not_configured"
+    # limits on how often something may be asked for (sign-in codes)
+    RATE_LIMITED = "rate_limited"
+    # an outside provider (SMS, WeChat) refused or could not be reached
+    PROVIDER_UNAVAILABLE = "provider_unavailable"
 
 
 class DomainError(Exception):
@@ -131,3 +139,26 @@ class QuotaExceeded(DomainError):
 
     def details(self) -> dict:
         return {"limit": self.limit} if self.limit else {}
+
+
+class RateLimited(DomainError):
+    """Asked for too often (a resend gap, a daily cap). `retry_after` says in how many seconds it may be
+    asked again, when that is known; the API sends it as a Retry-After header too."""
+
+    status_code = 429
+    default_code = ErrorCode.RATE_LIMITED
+
+    def __init__(self, message: str, *, retry_after: int | None = None, field: str | None = None):
+        super().__init__(message, field=field)
+        self.retry_after = retry_after
+
+    def details(self) -> dict:
+        return {"retry_after": self.retry_after} if self.retry_after is not None else {}
+
+
+class ProviderUnavailable(DomainError):
+    """An outside provider (the SMS gateway, WeChat) refused the call or could not be reached. The
+    message is for the user; what the provider said is logged, never shown."""
+
+    status_code = 503
+    default_code = ErrorCode.PROVIDER_UNAVAILABLE

@@ -8,12 +8,15 @@ that is rolled back (pytest-django's `db`), so schemas are never re-created or m
 Tests that need real commits (races, browser tests) use `committed_db` and clean up what they make.
 """
 
+import threading
+
 import pytest
 from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context
 
+from tenants import sms
 from tests.factories import PASSWORD, OperatorFactory, StaffFactory
 
 STORE_A = {
@@ -75,12 +78,14 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
 
 @pytest.fixture(autouse=True)
 def _clean_slate():
-    """Every test starts in public with an empty test Redis, and leaves the same way."""
+    """Every test starts in public with an empty test Redis and SMS outbox, and leaves the same way."""
     connection.set_schema_to_public()
     _flush_test_redis()
+    sms.outbox.clear()
     yield
     connection.set_schema_to_public()
     _flush_test_redis()
+    sms.outbox.clear()
 
 
 @pytest.fixture
@@ -90,6 +95,30 @@ def committed_db(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         yield
         connection.set_schema_to_public()
+
+
+def run_in_threads(schema_name, jobs):
+    """Run each job (a callable) in its own thread and connection inside the store's schema, all released
+    at once (committed data: use with `committed_db`). Returns what each job returned or raised."""
+    barrier = threading.Barrier(len(jobs))
+    results = [None] * len(jobs)
+
+    def worker(index, job):
+        try:
+            with schema_context(schema_name):
+                barrier.wait()
+                results[index] = job()
+        except Exception as exc:  # collected and asserted on by the test
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
 
 
 def _store(slug):

@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from shop.services.wechat import WechatSettingsInput, masked_secrets
 from tenants.models import Store
 
 
@@ -61,3 +62,50 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
+
+
+class WechatSettingsSerializer(serializers.Serializer):
+    """The store's WeChat apps as the API shows them: secrets masked, never in full."""
+
+    official_app_id = serializers.CharField()
+    official_app_secret = serializers.CharField(help_text="masked")
+    official_asks_for_profile = serializers.BooleanField()
+    official_enabled = serializers.BooleanField()
+    mini_app_id = serializers.CharField()
+    mini_app_secret = serializers.CharField(help_text="masked")
+    mini_enabled = serializers.BooleanField()
+
+    def to_representation(self, config):
+        return {
+            "official_app_id": config.official_app_id,
+            "official_asks_for_profile": config.official_asks_for_profile,
+            "official_enabled": config.official_enabled,
+            "mini_app_id": config.mini_app_id,
+            "mini_enabled": config.mini_enabled,
+            **masked_secrets(config),
+        }
+
+
+class WechatSettingsInputSerializer(serializers.Serializer):
+    official_app_id = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    official_app_secret = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, write_only=True, help_text="left out: kept as it is"
+    )
+    official_asks_for_profile = serializers.BooleanField(required=False)
+    mini_app_id = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    mini_app_secret = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, write_only=True, help_text="left out: kept as it is"
+    )
+
+    def to_input(self, current) -> WechatSettingsInput:
+        """What the request leaves out keeps its value; a secret left out or blank keeps the stored one."""
+        data = self.validated_data
+        return WechatSettingsInput(
+            official_app_id=data.get("official_app_id", current.official_app_id),
+            official_app_secret=data.get("official_app_secret") or None,
+            official_asks_for_profile=data.get(
+                "official_asks_for_profile", current.official_asks_for_profile
+            ),
+            mini_app_id=data.get("mini_app_id", current.mini_app_id),
+            mini_app_secret=data.get("mini_app_secret") or None,
+        )

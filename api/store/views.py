@@ -16,7 +16,10 @@ from api.store.serializers import (
     StoreSettingsSerializer,
     TokenRequestSerializer,
     TokenSerializer,
+    WechatSettingsInputSerializer,
+    WechatSettingsSerializer,
 )
+from shop.services import wechat
 from tenants.accounts import services as staff_services
 from tenants.errors import NotAuthenticated
 from tenants.services.store_settings import update_store_settings
@@ -45,6 +48,34 @@ class StoreDetail(APIView):
             time_zone=data.get("time_zone"),
         )
         return Response(StoreSerializer(store).data)
+
+
+class WechatSettingsDetail(APIView):
+    """The store's WeChat apps for buyers' sign-in (official account, mini-program), owner or admin.
+    Secrets are write-only and shown masked."""
+
+    permission_classes = [IsStoreManager, StoreWritable]
+
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        # Reading the settings is a manager's business too, not every staff member's.
+        if not request.user.can_manage_store:
+            self.permission_denied(request, message=IsStoreManager.message)
+
+    @extend_schema(responses=WechatSettingsSerializer)
+    def get(self, request):
+        return Response(WechatSettingsSerializer(wechat.wechat_settings()).data)
+
+    @extend_schema(request=WechatSettingsInputSerializer, responses=WechatSettingsSerializer)
+    def patch(self, request):
+        serializer = WechatSettingsInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        config = wechat.update_wechat_settings(
+            store=current_store(request),
+            actor=request.user,
+            data=serializer.to_input(wechat.wechat_settings()),
+        )
+        return Response(WechatSettingsSerializer(config).data)
 
 
 STAFF_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="staff member id")

@@ -15,6 +15,7 @@ urlpatterns = [
         console_payments.payment_connection_test,
         name="payment_test",
     ),
+    path("settings/wechat/", console.wechat_settings, name="wechat_settings"),
     path("staff/", console.staff_list, name="staff"),
     path("staff/<int:pk>/role/", console.staff_role, name="staff_role"),
     path("staff/<int:pk>/active/", console.staff_active, name="staff_active"),

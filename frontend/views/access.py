@@ -1,12 +1,16 @@
 """Who may open which page. Console pages need a staff member of *this* store (their user row lives in
-this store's schema); operator pages need a platform operator (a user row of the public schema)."""
+this store's schema); the storefront's account pages need a buyer of this store; operator pages need a
+platform operator (a user row of the public schema)."""
 
 from functools import wraps
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from tenants.hosts import request_store
 
@@ -32,6 +36,29 @@ def staff_required(view=None, *, manager=False):
         return wrapped
 
     return decorator(view) if view else decorator
+
+
+def buyer_required(view):
+    """A signed-in, active buyer of this store, else the sign-in page (which comes back here). A staff
+    member's session is not a buyer's."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not on_store_host(request):
+            return redirect("/")
+        user = request.user
+        if not user.is_authenticated or not user.is_buyer:
+            sign_in = reverse("storefront:sign_in")
+            if request.htmx:
+                # A fragment request would get the sign-in page swapped into the fragment: send the whole
+                # page there instead, to come back to the page the buyer was on.
+                current = urlsplit(request.headers.get("HX-Current-URL", ""))
+                back = current.path + (f"?{current.query}" if current.query else "") or "/account/"
+                return HttpResponseClientRedirect(f"{sign_in}?{urlencode({'next': back})}")
+            return redirect(f"{sign_in}?{urlencode({'next': request.get_full_path()})}")
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def operator_required(view):

@@ -22,11 +22,13 @@ from frontend.forms_console import (
     StaffMemberForm,
     StaffRoleForm,
     StoreSettingsForm,
+    WechatSettingsForm,
     role_choices,
 )
 from frontend.views.access import on_store_host, safe_next, staff_required
 from frontend.views.errors import locked_out
 from shop.selectors.console import product_count
+from shop.services import wechat
 from tenants.accounts import services as staff_services
 from tenants.errors import DomainError, LockedOut
 from tenants.links import store_url
@@ -234,6 +236,37 @@ def store_settings(request):
             "selected_template": form["template"].value(),
             "time_zones": time_zone_names(),
             "selected_time_zone": form["time_zone"].value() or store.time_zone,
+        },
+    )
+
+
+@staff_required(manager=True)
+@require_http_methods(["GET", "POST"])
+def wechat_settings(request):
+    """The store's WeChat apps buyers sign in with. Secrets are shown masked and kept when left empty."""
+    config = wechat.wechat_settings()
+    initial = {
+        "official_app_id": config.official_app_id,
+        "official_asks_for_profile": config.official_asks_for_profile,
+        "mini_app_id": config.mini_app_id,
+    }
+    form = WechatSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            wechat.update_wechat_settings(store=request.tenant, actor=request.user, data=form.to_input())
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("The WeChat settings are saved."))
+            return redirect("console:wechat_settings")
+    return render(
+        request,
+        "console/wechat_settings.html",
+        {
+            "form": form,
+            "config": config,
+            "masked": wechat.masked_secrets(config),
+            "callback_host": request.get_host().split(":")[0],
         },
     )
 

@@ -230,10 +230,3 @@ def _description_html(text: str) -> str:
     if "<" not in text:
         return linebreaks(text, autoescape=True)
     return mark_safe(sanitize_description(text))
-
-
-@require_GET
-def account(request):
-    """The "Me" tab. Buyer sign-in and orders arrive with checkout; until then it gathers what a
-    visitor can already do: follow orders (none yet), earn as a distributor, choose the language."""
-    return _render(request, "storefront/account.html", {"tab": "account"})

@@ -2,6 +2,7 @@
 
 from shop.models.aftersales import AfterSale, AfterSaleEvent, AfterSalePhoto
 from shop.models.buyer_notifications import BuyerNotification
+from shop.models.buyers import Address, SmsCode
 from shop.models.cart import Cart, CartLine
 from shop.models.catalog import (
     SKU,
@@ -17,9 +18,11 @@ from shop.models.notifications import MerchantNotification
 from shop.models.orders import Order, OrderEvent, OrderLine, Shipment
 from shop.models.payments import PaymentSettings
 from shop.models.transactions import Payment, ProviderNotification, Refund, RefundLine
+from shop.models.wechat import WechatIdentity, WechatSettings
 
 __all__ = [
     "SKU",
+    "Address",
     "AfterSale",
     "AfterSaleEvent",
     "AfterSalePhoto",
@@ -42,5 +45,8 @@ __all__ = [
     "RegionShippingFee",
     "Shipment",
     "ShopSettings",
+    "SmsCode",
     "StockMovement",
+    "WechatIdentity",
+    "WechatSettings",
 ]

@@ -4,8 +4,11 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from tenants.phones import mask_phone
 
 
 class UserManager(BaseUserManager):
@@ -49,7 +52,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("email"), unique=True, null=True, blank=True)
     name = models.CharField(_("name"), max_length=80, blank=True)
+    # E.164 ("+8613800138000") for buyers, who sign in with it; unique among a store's buyers.
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
     role = models.CharField(
         _("role"), max_length=20, choices=Role.choices, default=Role.CUSTOMER, db_index=True
     )
@@ -67,13 +72,26 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         ordering = ["id"]
         verbose_name = _("user")
+        constraints = [
+            # One buyer per phone number (a staff member's phone is not a buyer's, even when equal).
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=Q(role="customer") & ~Q(phone=""),
+                name="accounts_user_unique_buyer_phone",
+            )
+        ]
 
     def __str__(self):
-        return self.name or self.email or f"user {self.pk}"
+        return self.name or self.email or mask_phone(self.phone) or f"user {self.pk}"
 
     @property
     def is_store_staff(self) -> bool:
         return self.is_active and self.role in self.STAFF_ROLES
+
+    @property
+    def is_buyer(self) -> bool:
+        """An active customer of this store: who the storefront's account pages and buyer API serve."""
+        return self.is_active and self.role == self.Role.CUSTOMER
 
     @property
     def can_manage_store(self) -> bool:

@@ -20,7 +20,7 @@ from shop.services.inventory import OutOfStock, adjust_stock, release_stock, res
 from shop.services.product_bulk import apply_bulk_action
 from shop.services.shop_settings import update_shop_settings
 from tenants.errors import InvalidInput, NotFound
-from tests.conftest import STORE_A, owner_of
+from tests.conftest import STORE_A, owner_of, run_in_threads
 from tests.shop.factories import new_product, update_product
 
 # Tests get the transactional `db` through `in_store_a`; the concurrency tests commit for real instead.
@@ -439,30 +439,6 @@ def test_sold_out_and_automatic_off_sale_follow_the_skus_stock(in_store_a, first
 # ---------------------------------------------------------------------------------------------
 
 
-def _run_in_threads(schema_name, jobs):
-    """Run each job (a callable) in its own thread and connection, all released at once. Returns what
-    each job returned or raised."""
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def worker(index, job):
-        try:
-            with schema_context(schema_name):
-                barrier.wait()
-                results[index] = job()
-        except Exception as exc:  # collected and asserted on by the test
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 @pytest.fixture
 def committed_store(committed_db):
     """Store A, outside any test transaction (the `store_a` fixture would open one)."""
@@ -503,7 +479,7 @@ def test_k_units_of_stock_sell_exactly_k_times_to_many_concurrent_buyers(
         update_shop_settings(actor=None, auto_off_sale_when_sold_out=True, low_stock_email=False)
         sku_id = only_sku(product).pk
 
-    results = _run_in_threads(
+    results = run_in_threads(
         committed_store.schema_name,
         [lambda n=n: reserve_stock([(sku_id, 1)], reference=f"RUSH-{n}") for n in range(buyers)],
     )
@@ -542,7 +518,7 @@ def test_reserving_several_skus_from_opposite_orders_never_deadlocks(committed_s
         return job
 
     jobs = [buy(n, [(a, 1), (b, 2)] if n % 2 else [(b, 2), (a, 1)]) for n in range(16)]
-    results = _run_in_threads(committed_store.schema_name, jobs)
+    results = run_in_threads(committed_store.schema_name, jobs)
 
     assert results == ["ok"] * 16, [r for r in results if r != "ok"]
     with schema_context(committed_store.schema_name):
@@ -556,7 +532,7 @@ def test_a_concurrent_double_release_adds_the_stock_once(committed_store, commit
         sku_id = only_sku(product).pk
         reserve_stock([(sku_id, 3)], reference="DOUBLE")
 
-    results = _run_in_threads(
+    results = run_in_threads(
         committed_store.schema_name,
         [lambda: release_stock([(sku_id, 3)], reference="DOUBLE") for _ in range(8)],
     )
@@ -580,7 +556,7 @@ def test_a_sku_selling_out_while_another_is_restocked_leaves_the_product_in_stoc
             adjust_stock(sku=restocked, new_stock=0)
         jobs = [lambda n=n, r=round_: reserve_stock([(selling, 1)], reference=f"L-{r}-{n}") for n in range(4)]
         jobs.append(lambda: adjust_stock(sku=restocked, delta=5))
-        results = _run_in_threads(committed_store.schema_name, jobs)
+        results = run_in_threads(committed_store.schema_name, jobs)
 
         assert Counter(type(r).__name__ for r in results) == {"dict": 3, "OutOfStock": 1, "StockMovement": 1}
         with schema_context(committed_store.schema_name):
@@ -617,7 +593,7 @@ def _sale_in_flight_while(committed_store, sku_id, delete):
         return "deleted"
 
     # The barrier in _run_in_threads starts both together; the event orders them.
-    return _run_in_threads(committed_store.schema_name, [sale, deleter])
+    return run_in_threads(committed_store.schema_name, [sale, deleter])
 
 
 def test_deleting_a_product_during_a_sale_leaves_no_movement_without_its_sku(

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('shop', '0005_payment_settings'),
+        ('shop', '0006_buyer_accounts_addresses_wechat'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
