@@ -294,6 +294,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "refill-store-pool": {"task": "tenants.tasks.refill_store_pool", "schedule": 60.0},
     "purge-stale-sms-codes": {"task": "shop.tasks.purge_stale_sms_codes_everywhere", "schedule": 6 * 3600.0},
+    # Unpaid orders close, delivered orders complete, stuck refunds are sent again: every minute, per store.
+    "order-jobs": {"task": "shop.tasks.run_order_jobs_everywhere", "schedule": 60.0},
 }
 
 # ---------------------------------------------------------------------------------------------

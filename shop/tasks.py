@@ -47,3 +47,62 @@ def purge_stale_sms_codes() -> int:
 def purge_stale_sms_codes_everywhere() -> int:
     """Beat's dispatcher (beat runs in public): one purge per active store."""
     return fan_out(purge_stale_sms_codes)
+
+
+def _current_store() -> Store:
+    return Store.objects.get(schema_name=connection.schema_name)
+
+
+@shared_task
+def submit_refund(refund_id: int) -> str:
+    """Send a recorded refund to its payment's provider (in the store that queued it)."""
+    from shop.services import payments
+
+    return payments.submit_refund(store=_current_store(), refund=refund_id).status
+
+
+@shared_task
+def close_unpaid_orders() -> int:
+    """In one store: cancel the orders whose time to pay ran out (their stock goes back on sale)."""
+    from shop.services import orders
+
+    return orders.close_unpaid_orders()
+
+
+@shared_task
+def complete_delivered_orders() -> int:
+    """In one store: complete the shipped orders the buyer did not confirm in time."""
+    from shop.services import orders
+
+    return orders.complete_delivered_orders()
+
+
+@shared_task
+def retry_pending_refunds() -> int:
+    """In one store: send again the refunds still waiting for their provider after ten minutes (a lost
+    notification, a provider that was down). Each refund number refunds once at the provider."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shop.models import Refund
+
+    due = Refund.objects.filter(
+        status=Refund.Status.PENDING, created_at__lte=timezone.now() - timedelta(minutes=10)
+    ).values_list("pk", flat=True)[:200]
+    for refund_id in due:
+        submit_refund.delay(refund_id)
+    return len(due)
+
+
+@shared_task
+def run_order_jobs_everywhere() -> int:
+    """Beat's dispatcher (beat runs in public): the order jobs once per live store."""
+    return sum(
+        fan_out(task) for task in (close_unpaid_orders, complete_delivered_orders, retry_pending_refunds)
+    )
+
+
+@shared_task
+def subscribe_tracking(shipment_id: int) -> None:
+    """Ask the tracking provider to follow a new shipment (set up once the tracking layer lands)."""

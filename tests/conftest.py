@@ -121,6 +121,16 @@ def run_in_threads(schema_name, jobs):
     return results
 
 
+@pytest.fixture
+def committed_store(committed_db):
+    """Store A, outside any test transaction (the `store_a` fixture would open one, and other
+    connections would not see what the test writes)."""
+    from tenants.models import Store
+
+    connection.set_schema_to_public()
+    return Store.objects.get(slug=STORE_A["subdomain"])
+
+
 def _store(slug):
     from tenants.models import Store
 
@@ -216,5 +226,41 @@ def api_client(store, user=None):
     client = APIClient(HTTP_HOST=store.host)
     if user is not None:
         client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user=user, store=store)}")
+    connection.set_schema_to_public()
+    return client
+
+
+@pytest.fixture
+def eager_tasks(django_capture_on_commit_callbacks):
+    """Queued Celery tasks run at once, in this process and schema, when the transaction that queued
+    them commits (as a worker would run them just after): for journeys that go through a task, such as
+    a refund sent to its provider. Yields the on-commit capture, to run callbacks of a block."""
+    from config.celery import app
+
+    app.conf.update(task_always_eager=True, task_eager_propagates=True)
+    try:
+        yield django_capture_on_commit_callbacks
+    finally:
+        app.conf.update(task_always_eager=False, task_eager_propagates=False)
+
+
+def make_buyer(store, phone: str, **fields):
+    """A buyer of `store`, as the first SMS sign-in makes one (no email, no password)."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    with schema_context(store.schema_name):
+        buyer = User(role=User.Role.CUSTOMER, phone=phone, email=None, **fields)
+        buyer.set_unusable_password()
+        buyer.save()
+    connection.set_schema_to_public()
+    return buyer
+
+
+def signed_in_client(store, buyer) -> Client:
+    """A storefront client of `store` with `buyer` signed in."""
+    client = host_client(store.host)
+    with schema_context(store.schema_name):
+        client.force_login(buyer, backend="tenants.accounts.backends.AccountBackend")
     connection.set_schema_to_public()
     return client

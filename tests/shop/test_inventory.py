@@ -20,7 +20,7 @@ from shop.services.inventory import OutOfStock, adjust_stock, release_stock, res
 from shop.services.product_bulk import apply_bulk_action
 from shop.services.shop_settings import update_shop_settings
 from tenants.errors import InvalidInput, NotFound
-from tests.conftest import STORE_A, owner_of, run_in_threads
+from tests.conftest import owner_of, run_in_threads
 from tests.shop.factories import new_product, update_product
 
 # Tests get the transactional `db` through `in_store_a`; the concurrency tests commit for real instead.
@@ -437,15 +437,6 @@ def test_sold_out_and_automatic_off_sale_follow_the_skus_stock(in_store_a, first
 # ---------------------------------------------------------------------------------------------
 # Concurrency against the real database (committed data, one connection per thread)
 # ---------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def committed_store(committed_db):
-    """Store A, outside any test transaction (the `store_a` fixture would open one)."""
-    from tenants.models import Store
-
-    connection.set_schema_to_public()
-    return Store.objects.get(slug=STORE_A["subdomain"])
 
 
 @pytest.fixture

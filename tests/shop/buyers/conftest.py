@@ -5,24 +5,14 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django_tenants.utils import schema_context
 
 from tenants import sms
 from tenants.accounts.services import api_token_for
-from tests.conftest import host_client
+from tests.conftest import host_client, make_buyer, signed_in_client  # noqa: F401 - used by the tests here
 
 User = get_user_model()
 PHONE_1 = "+8613800138001"
 PHONE_2 = "+8613800138002"
-
-
-def make_buyer(store, phone: str, **fields):
-    """A buyer of `store`, as the first SMS sign-in makes one (no email, no password)."""
-    with schema_context(store.schema_name):
-        buyer = User(role=User.Role.CUSTOMER, phone=phone, email=None, **fields)
-        buyer.set_unusable_password()
-        buyer.save()
-    return buyer
 
 
 def last_code(phone: str | None = None) -> str:
@@ -41,13 +31,6 @@ def sign_in_by_sms(client, phone: str, *, next_url: str = ""):
     connection.set_schema_to_public()
     assert response.status_code == 302, response.content.decode()[:1000]
     return response
-
-
-def signed_in_client(store, buyer):
-    client = host_client(store.host)
-    with schema_context(store.schema_name):
-        client.force_login(buyer, backend="tenants.accounts.backends.AccountBackend")
-    return client
 
 
 def api_client(store, user=None):
