@@ -26,6 +26,16 @@ ACTIONS = {
     "buyer.created": _("New customer account"),
     "buyer.phone_changed": _("Customer phone number changed"),
     "wechat_settings.updated": _("WeChat settings changed"),
+    "order.paid": _("Order paid"),
+    "order.cancelled": _("Order cancelled"),
+    "order.shipped": _("Order shipped"),
+    "payment.refunded": _("Payment sent back"),
+    "refund.succeeded": _("Refund sent"),
+    "refund.failed": _("Refund failed"),
+    "after_sale.approved": _("After-sales request accepted"),
+    "after_sale.rejected": _("After-sales request declined"),
+    "after_sale.received": _("Return received"),
+    "shipping_rules.updated": _("Shipping rules changed"),
 }
 TARGETS = {
     "product": _("Product"),
@@ -36,4 +46,6 @@ TARGETS = {
     "payment_settings": _("Payment settings"),
     "user": _("User"),
     "wechatsettings": _("WeChat settings"),
+    "order": _("Order"),
+    "after_sale": _("After-sales request"),
 }

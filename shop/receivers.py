@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from shop import events, tasks
 from shop.models import SKU, MerchantNotification
+from shop.services import buyer_notifications
 
 
 @receiver(events.stock_low, dispatch_uid="shop.notify_low_stock")
@@ -23,3 +24,30 @@ def notify_low_stock(sender, *, sku_id: int, stock: int, threshold: int, **kwarg
         link=reverse("catalog:product_edit", args=[sku.product_id]),
     )
     transaction.on_commit(lambda: tasks.send_low_stock_email.delay(sku_id, stock))
+
+
+@receiver(events.order_paid, dispatch_uid="shop.tell_buyer_paid")
+def tell_buyer_paid(sender, *, order_id: int, **kwargs):
+    buyer_notifications.order_paid(order_id=order_id)
+
+
+@receiver(events.order_shipped, dispatch_uid="shop.tell_buyer_shipped")
+def tell_buyer_shipped(sender, *, order_id: int, carrier: str, tracking_number: str, **kwargs):
+    buyer_notifications.order_shipped(order_id=order_id, carrier=carrier, tracking_number=tracking_number)
+
+
+@receiver(events.after_sale_changed, dispatch_uid="shop.tell_buyer_after_sale")
+def tell_buyer_after_sale(sender, *, after_sale_id: int, status: str, **kwargs):
+    buyer_notifications.after_sale_changed(after_sale_id=after_sale_id, status=status)
+
+
+@receiver(events.buyer_signed_in, dispatch_uid="shop.merge_guest_cart")
+def merge_guest_cart(sender, *, user_id: int, previous_session_key: str, **kwargs):
+    """A guest's cart follows them into their account when they sign in."""
+    from django.contrib.auth import get_user_model
+
+    from shop.services.cart import merge_guest_cart as merge
+
+    buyer = get_user_model().objects.filter(pk=user_id).first()
+    if buyer is not None and previous_session_key:
+        merge(session_key=previous_session_key, buyer=buyer)

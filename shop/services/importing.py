@@ -231,7 +231,7 @@ def _read_content(file) -> bytes:
     return content.encode("utf-8") if isinstance(content, str) else content
 
 
-def _read_table(file, filename: str) -> list[list[str]]:
+def read_table(file, filename: str) -> list[list[str]]:
     extension = PurePath(filename or "").suffix.lower()
     content = _read_content(file)
     if len(content) > MAX_IMPORT_BYTES:
@@ -457,7 +457,7 @@ def _brand_for(name: str, cache: dict) -> Brand | None:
 def import_products(*, store, file, filename: str, actor) -> ImportResult:
     """Import a .csv or .xlsx file (an uploaded file, a file-like object or bytes; format from filename).
     Raises ImportRejected (an InvalidInput on "file") with .rows = [RowError, ...]."""
-    table = _read_table(file, filename)
+    table = read_table(file, filename)
     if not table or not any(table[0]):
         raise ImportRejected([], message=_("The file has no header row."))
     columns = _header_map(table[0])
