@@ -253,7 +253,6 @@ def make_buyer(store, phone: str, **fields):
         buyer = User(role=User.Role.CUSTOMER, phone=phone, email=None, **fields)
         buyer.set_unusable_password()
         buyer.save()
-    connection.set_schema_to_public()
     return buyer
 
 
