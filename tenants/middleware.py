@@ -1,5 +1,6 @@
 """Request → store. Runs first: resolves the host to a store (cached), switches the connection's
-schema (one `SET search_path`, issued lazily on the first query) and picks the URL conf."""
+schema (one `SET search_path`, issued lazily on the first query) and picks the URL conf. Then the
+store's status and time zone, and the refusal of control characters at the request edge."""
 
 import zoneinfo
 
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from tenants.hosts import request_store, store_for_host
+from tenants.inputs import control_characters_message, has_control_characters
 from tenants.models import Domain, Store
 
 
@@ -74,3 +76,40 @@ class StoreTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class ControlCharactersMiddleware:
+    """Refuses, once for every face, a request whose path, query string or form fields hold a NUL or
+    another control character (tab, LF and CR excepted): PostgreSQL cannot store a NUL, and no person
+    types the others. Uploaded files are not scanned; JSON bodies are checked by the API's parsers.
+    Pages get a 400 page, /api/ a JSON 400, both in the visitor's language (runs after LocaleMiddleware)."""
+
+    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._holds_control_characters(request):
+            message = control_characters_message()
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message, "code": "invalid_characters"}, status=400)
+            return render(request, "errors/bad_request.html", {"message": message}, status=400)
+        return self.get_response(request)
+
+    def _holds_control_characters(self, request) -> bool:
+        if has_control_characters(request.path) or self._in_fields(request.GET):
+            return True
+        if request.method != "POST" or request.content_type not in self.FORM_TYPES:
+            return False
+        try:
+            return self._in_fields(request.POST)
+        except OSError:  # an unreadable body is the view's to report, as CsrfViewMiddleware does
+            return False
+
+    @staticmethod
+    def _in_fields(query) -> bool:
+        return any(
+            has_control_characters(key) or any(has_control_characters(value) for value in values)
+            for key, values in query.lists()
+        )

@@ -1,9 +1,9 @@
 """Shapes of the catalogue API. Read serializers render models; input serializers only parse the
 request into what the shop services take (the services check every rule)."""
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.fields import IdField, IntegerField, MoneyField
 from shop.models import SKU, Brand, Category, Product, ProductImage, StockMovement
 
 
@@ -151,18 +151,13 @@ class StockMovementSerializer(serializers.ModelSerializer):
 
 # --- input -----------------------------------------------------------------------------------------------
 
-# Money travels as a string ("12.50") or a JSON number; the service parses it (never as a float).
+# Money travels as a string ("12.50") or a JSON number, read by the money helper (never as a float).
 _money = {"required": False, "allow_null": True, "allow_blank": True, "max_length": 20}
 
 
 class SpecInputSerializer(serializers.Serializer):
     name = serializers.CharField(allow_blank=True, max_length=100)
     values = serializers.ListField(child=serializers.CharField(allow_blank=True, max_length=100))
-
-
-@extend_schema_field({"type": "string", "example": "12.50", "nullable": True})
-class MoneyField(serializers.CharField):
-    pass
 
 
 class SkuInputSerializer(serializers.Serializer):
@@ -172,22 +167,22 @@ class SkuInputSerializer(serializers.Serializer):
     price = MoneyField(max_length=20, allow_blank=True)
     original_price = MoneyField(**_money)
     cost_price = MoneyField(**_money)
-    stock = serializers.IntegerField(
+    stock = IntegerField(
         required=False,
         allow_null=True,
         default=None,
         help_text="New SKU: its initial stock (null = 0). Existing SKU: null or absent leaves the stock as "
         "it is; a number sets it (relative to `stock_seen` when given).",
     )
-    stock_seen = serializers.IntegerField(
+    stock_seen = IntegerField(
         required=False,
         allow_null=True,
         default=None,
         help_text="The stock you read. With it, an existing SKU's stock moves by (stock - stock_seen) from "
         "what it is now, so orders placed since your read are kept; refused (400) below 0.",
     )
-    low_stock_threshold = serializers.IntegerField(required=False, default=0)
-    weight_grams = serializers.IntegerField(required=False, default=0)
+    low_stock_threshold = IntegerField(required=False, default=0)
+    weight_grams = IntegerField(required=False, default=0)
     barcode = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
     is_active = serializers.BooleanField(required=False, default=True)
 
@@ -208,8 +203,8 @@ class ProductInputSerializer(serializers.Serializer):
     subtitle = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
     share_copy = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     description = serializers.CharField(required=False, allow_blank=True, default="", max_length=100_000)
-    category = serializers.IntegerField(required=False, allow_null=True, default=None)
-    brand = serializers.IntegerField(required=False, allow_null=True, default=None)
+    category = IdField(required=False, allow_null=True, default=None)
+    brand = IdField(required=False, allow_null=True, default=None)
     tags = serializers.ListField(
         child=serializers.CharField(max_length=100), required=False, default=list, max_length=100
     )
@@ -217,14 +212,14 @@ class ProductInputSerializer(serializers.Serializer):
     skus = SkuInputSerializer(many=True)
     status = serializers.ChoiceField(choices=Product.Status.choices, required=False)
     video_url = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
-    version = serializers.IntegerField(required=False)
+    version = IntegerField(required=False)
 
 
 class BulkActionSerializer(serializers.Serializer):
     ACTIONS = ["on_sale", "off_sale", "draft", "delete", "move_category"]
     action = serializers.ChoiceField(choices=ACTIONS)
-    ids = serializers.ListField(child=serializers.IntegerField(), max_length=1000)
-    category = serializers.IntegerField(required=False, allow_null=True, default=None)
+    ids = serializers.ListField(child=IdField(), max_length=1000)
+    category = IdField(required=False, allow_null=True, default=None)
 
 
 class BulkResultSerializer(serializers.Serializer):
@@ -233,11 +228,11 @@ class BulkResultSerializer(serializers.Serializer):
 
 class CategoryInputSerializer(serializers.Serializer):
     name = serializers.CharField(allow_blank=True, max_length=200)
-    parent = serializers.IntegerField(required=False, allow_null=True, default=None)
+    parent = IdField(required=False, allow_null=True, default=None)
     icon = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
     image = serializers.FileField(required=False, allow_null=True, default=None)
     clear_image = serializers.BooleanField(required=False, default=False)
-    sort_order = serializers.IntegerField(required=False, default=0)
+    sort_order = IntegerField(required=False, default=0)
     is_visible = serializers.BooleanField(required=False, default=True)
 
 
@@ -245,14 +240,14 @@ class BrandInputSerializer(serializers.Serializer):
     name = serializers.CharField(allow_blank=True, max_length=200)
     logo = serializers.FileField(required=False, allow_null=True, default=None)
     clear_logo = serializers.BooleanField(required=False, default=False)
-    sort_order = serializers.IntegerField(required=False, default=0)
+    sort_order = IntegerField(required=False, default=0)
 
 
 class StockAdjustSerializer(serializers.Serializer):
     """Exactly one of `new_stock` (set to) or `delta` (change by)."""
 
-    new_stock = serializers.IntegerField(required=False, allow_null=True, default=None)
-    delta = serializers.IntegerField(required=False, allow_null=True, default=None)
+    new_stock = IntegerField(required=False, allow_null=True, default=None)
+    delta = IntegerField(required=False, allow_null=True, default=None)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
 
 

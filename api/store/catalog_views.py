@@ -11,10 +11,10 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, renderers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from api.base import StoreViewSet, StoreWritable
+from api.parsers import FormParser, JSONParser, MultiPartParser
 from api.store.catalog_permissions import CatalogEditorOrReadOnly
 from api.store.catalog_serializers import (
     BrandInputSerializer,
@@ -38,6 +38,7 @@ from shop import media
 from shop.models import SKU, Brand, Category, Product
 from shop.selectors import console as selectors
 from shop.services import catalog, importing, inventory
+from tenants.inputs import parse_bool, parse_choice, parse_id
 
 ID = "[0-9]+"
 
@@ -60,17 +61,13 @@ PRODUCT_FILTERS = [
 
 
 def _product_filters(params) -> dict:
-    def number(name):
-        value = params.get(name, "")
-        return int(value) if value.isdigit() else None
-
     return {
         "search": params.get("search", "").strip()[:100],
-        "status": params.get("status", ""),
-        "category": number("category"),
-        "brand": number("brand"),
-        "low_stock_only": params.get("low_stock", "").lower() in ("1", "true", "yes"),
-        "sort": params.get("sort", "-created"),
+        "status": parse_choice(params.get("status"), Product.Status.values, field="status", default=""),
+        "category": parse_id(params.get("category"), field="category", default=None),
+        "brand": parse_id(params.get("brand"), field="brand", default=None),
+        "low_stock_only": parse_bool(params.get("low_stock"), field="low_stock", default=False),
+        "sort": parse_choice(params.get("sort"), selectors.CONSOLE_SORTS, field="sort", default="-created"),
     }
 
 
@@ -303,9 +300,10 @@ class SKUViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogViewSe
 
     def get_store_queryset(self):
         skus = SKU.objects.order_by("product_id", "id")
-        product = self.request.query_params.get("product", "")
-        if self.action == "list" and product:
-            skus = skus.filter(product_id=int(product)) if product.isdigit() else skus.none()
+        if self.action == "list":
+            product = parse_id(self.request.query_params.get("product"), field="product", default=None)
+            if product is not None:
+                skus = skus.filter(product_id=product)
         return skus
 
     @extend_schema(request=StockAdjustSerializer, responses=SKUSerializer)

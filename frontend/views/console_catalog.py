@@ -32,6 +32,7 @@ from shop.permissions import can_edit_catalog
 from shop.selectors import console as selectors
 from shop.services import catalog, importing, inventory, notifications
 from tenants.errors import Conflict, DomainError
+from tenants.inputs import id_or_none
 
 PAGE_SIZE = 20
 MOVEMENTS_PAGE_SIZE = 30
@@ -64,13 +65,6 @@ def _error_text(error: DomainError) -> str:
     return " ".join(str(m) for m in parts) or error.message
 
 
-def _int_or_none(value):
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
 def _product_or_404(pk) -> Product:
     try:
         return selectors.product_for_edit(pk=pk)
@@ -85,8 +79,8 @@ def _list_filters(params) -> dict:
     return {
         "search": params.get("q", "").strip()[:100],
         "status": params.get("status", ""),
-        "category": _int_or_none(params.get("category")),
-        "brand": _int_or_none(params.get("brand")),
+        "category": id_or_none(params.get("category")),
+        "brand": id_or_none(params.get("brand")),
         "low_stock_only": params.get("low_stock") == "1",
         "sort": params.get("sort", "-created"),
     }
@@ -319,7 +313,7 @@ def stock_overview(request):
 def _render_stock(request, product, *, sku=None, forms=None, status=200):
     selected = sku
     if selected is None:
-        wanted = _int_or_none(request.GET.get("sku"))
+        wanted = id_or_none(request.GET.get("sku"))
         selected = next((s for s in product.skus.all() if s.pk == wanted), None)
     movements = None
     if selected is not None:
@@ -584,9 +578,13 @@ def notification_list(request):
 @require_POST
 @staff_required
 def notifications_read(request):
-    one = _int_or_none(request.POST.get("id"))
-    count = notifications.mark_notifications_read(ids=[one] if one else None)
-    if one is None:
+    raw = request.POST.get("id", "")
+    if raw:
+        # One notice; an unknown or malformed id marks none (never all of them).
+        one = id_or_none(raw)
+        notifications.mark_notifications_read(ids=[one] if one else [])
+    else:
+        count = notifications.mark_notifications_read(ids=None)
         messages.success(
             request,
             ngettext("%(n)s notice marked as read.", "%(n)s notices marked as read.", count) % {"n": count},

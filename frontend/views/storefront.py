@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from django import forms
 from django.core.paginator import Paginator
+from django.core.validators import MinValueValidator
 from django.shortcuts import render
 from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from frontend.fields import IdField, MoneyField
 from shop.selectors import storefront as selectors
 from shop.services.catalog import sanitize_description
 from tenants.errors import NotFound
@@ -45,10 +47,10 @@ class ProductFilterForm(forms.Form):
     """The query string of a listing. An invalid value is dropped (that filter is ignored), never a 500."""
 
     q = forms.CharField(required=False, max_length=100)
-    category = forms.IntegerField(required=False, min_value=1)
-    brand = forms.IntegerField(required=False, min_value=1)
-    price_min = forms.DecimalField(required=False, min_value=0, max_digits=12, decimal_places=2)
-    price_max = forms.DecimalField(required=False, min_value=0, max_digits=12, decimal_places=2)
+    category = IdField(required=False)
+    brand = IdField(required=False)
+    price_min = MoneyField(required=False, validators=[MinValueValidator(0)])
+    price_max = MoneyField(required=False, validators=[MinValueValidator(0)])
     sort = forms.ChoiceField(required=False, choices=[(key, key) for key in selectors.SORTS])
 
     def filters(self) -> dict:

@@ -36,6 +36,7 @@ from shop.models import SKU, Brand, Category, Product, ProductImage, ShopSetting
 from shop.services import inventory
 from tenants.errors import Conflict, InvalidInput, NotFound
 from tenants.images import name_for, validate_image_upload
+from tenants.inputs import clean_text, parse_id, parse_int
 from tenants.money import MoneyError, to_money
 
 MAX_SPECS = 3
@@ -94,8 +95,17 @@ class _Errors(dict):
             raise InvalidInput(dict(self))
 
 
+def _no_control_characters(value: str, key: str, errors: _Errors) -> None:
+    # Also checked at the request edge; the importer and tasks call these services too.
+    try:
+        clean_text(value, field=key)
+    except InvalidInput as error:
+        errors.add(key, error.message)
+
+
 def _text(value, key: str, errors: _Errors, *, max_length: int, required=False, label=None) -> str:
     value = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
+    _no_control_characters(value, key, errors)
     if required and not value:
         errors.add(key, _("%(label)s is required.") % {"label": label or _("This field")})
     elif len(value) > max_length:
@@ -133,7 +143,7 @@ def _count(value, key: str, errors: _Errors, *, label: str, default=0, maximum=M
         return default
     if isinstance(value, str):
         text = value.strip()
-        if re.fullmatch(r"-?\d+(\.0+)?", text):
+        if re.fullmatch(r"-?[0-9]+(\.0+)?", text):
             value = int(text.split(".")[0])
     elif isinstance(value, float | Decimal) and value == int(value):
         value = int(value)
@@ -157,6 +167,7 @@ def _tags(value, errors: _Errors) -> list[str]:
         tag = str(raw).strip()
         if not tag or tag in tags:
             continue
+        _no_control_characters(tag, "tags", errors)
         if len(tag) > 30:
             errors.add("tags", _("A tag has at most 30 characters: %(tag)s") % {"tag": tag[:40]})
         tags.append(tag)
@@ -188,6 +199,7 @@ def _specs(value, errors: _Errors) -> list[dict]:
             text = str(raw).strip()
             if not text:
                 continue
+            _no_control_characters(text, f"specs.{i}.values", errors)
             if text in values:
                 errors.add(f"specs.{i}.values", _("The value %(value)s is listed twice.") % {"value": text})
                 continue
@@ -316,8 +328,8 @@ def _resolve(model, value, key: str, errors: _Errors, message: str):
     if isinstance(value, model):
         return value
     try:
-        return model.objects.get(pk=int(value))
-    except (model.DoesNotExist, TypeError, ValueError):
+        return model.objects.get(pk=parse_id(value, field=key))
+    except (model.DoesNotExist, InvalidInput):
         errors.add(key, message)
         return None
 
@@ -345,6 +357,7 @@ def validate_product_input(*, product_id=None, **data) -> _ProductData:
     subtitle = _text(data["subtitle"], "subtitle", errors, max_length=200)
     share_copy = _text(data["share_copy"], "share_copy", errors, max_length=500)
     description = data["description"] or ""
+    _no_control_characters(description, "description", errors)
     if len(description) > MAX_DESCRIPTION:
         errors.add("description", _("The description is too long."))
     description = sanitize_description(description)
@@ -775,8 +788,8 @@ def take_off_sale(*, product: Product | int, actor=None) -> Product:
 
 def _ids(product_ids) -> list[int]:
     try:
-        ids = sorted({int(pk) for pk in product_ids or ()})
-    except (TypeError, ValueError):
+        ids = sorted({parse_id(pk, field="products") for pk in product_ids or ()})
+    except InvalidInput:
         raise InvalidInput({"products": [_("Choose products from the list.")]}) from None
     if not ids:
         raise InvalidInput({"products": [_("Select at least one product.")]})
@@ -885,9 +898,9 @@ def _category_fields(*, category_id, name, parent, icon, sort_order) -> tuple[st
         elif category_id and Category.objects.filter(parent_id=category_id).exists():
             errors.add("parent", _("This category has sub-categories, so it must stay a top category."))
     try:
-        sort_order = int(sort_order or 0)
-    except (TypeError, ValueError):
-        errors.add("sort_order", _("The order is a whole number."))
+        sort_order = parse_int(sort_order, field="sort_order", default=0)
+    except InvalidInput as error:
+        errors.add("sort_order", error.message)
         sort_order = 0
     if name and "name" not in errors:
         clash = Category.objects.filter(name=name, parent=parent).exclude(pk=category_id)
@@ -1021,9 +1034,9 @@ def _brand_fields(*, brand_id, name, sort_order) -> tuple[str, int]:
     if name and Brand.objects.filter(name__iexact=name).exclude(pk=brand_id).exists():
         errors.add("name", _("There is already a brand called %(name)s.") % {"name": name})
     try:
-        sort_order = int(sort_order or 0)
-    except (TypeError, ValueError):
-        errors.add("sort_order", _("The order is a whole number."))
+        sort_order = parse_int(sort_order, field="sort_order", default=0)
+    except InvalidInput as error:
+        errors.add("sort_order", error.message)
         sort_order = 0
     errors.raise_if_any()
     return name, sort_order

@@ -31,6 +31,7 @@ from billing import quotas
 from shop.models import Brand, Category, Product, StockMovement
 from shop.services import catalog
 from tenants.errors import InvalidInput
+from tenants.inputs import clean_text
 
 COLUMNS = [
     "product_ref",
@@ -277,6 +278,18 @@ def _header_map(header: list[str]) -> dict[str, int]:
 # --- validating ----------------------------------------------------------------------------------------
 
 
+def _cells_with_control_characters(line: int, row: dict[str, str]) -> list[RowError]:
+    """A NUL (or another control character) in a cell is that cell's error in the report; PostgreSQL
+    could not store it."""
+    problems = []
+    for column, text in row.items():
+        try:
+            clean_text(text, field=column)
+        except InvalidInput as error:
+            problems.append(RowError(line, column, error.message))
+    return problems
+
+
 @dataclass
 class _Group:
     ref: str
@@ -463,6 +476,10 @@ def import_products(*, store, file, filename: str, actor=None) -> ImportResult:
                 % {"n": MAX_IMPORT_ROWS},
             )
         row = {name: (cells[index].strip() if index < len(cells) else "") for name, index in columns.items()}
+        unusable = _cells_with_control_characters(line, row)
+        if unusable:
+            errors.extend(unusable)
+            continue
         ref = row["product_ref"]
         if not ref:
             errors.append(

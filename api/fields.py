@@ -1,0 +1,54 @@
+"""Serializer fields that read numbers through the shared input layer (tenants.inputs), as the console's
+forms do: ASCII digits only, no exponent, no float, within what the column holds. Their bounds appear in
+the OpenAPI schema, so a client knows them before it is refused."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from tenants.errors import InvalidInput
+from tenants.inputs import ID_MAX, INT_MAX, INT_MIN, parse_id, parse_int, parse_money
+
+
+def _validation_error(error: InvalidInput) -> serializers.ValidationError:
+    return serializers.ValidationError(error.message, code="invalid")
+
+
+class IntegerField(serializers.IntegerField):
+    """A whole number; by default what an integer column holds."""
+
+    def __init__(self, *, min_value=INT_MIN, max_value=INT_MAX, **kwargs):
+        super().__init__(min_value=min_value, max_value=max_value, **kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            return parse_int(data, field="", minimum=self.min_value, maximum=self.max_value)
+        except InvalidInput as error:
+            raise _validation_error(error) from None
+
+
+class IdField(serializers.IntegerField):
+    """The id of a row: from 1 to the bigint maximum."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=ID_MAX, **kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            return parse_id(data, field="")
+        except InvalidInput as error:
+            raise _validation_error(error) from None
+
+
+@extend_schema_field({"type": "string", "example": "12.50", "nullable": True})
+class MoneyField(serializers.CharField):
+    """An amount as a string ("12.50") or a JSON number, checked by the one money helper (never read as a
+    float): no exponent, no other scripts' digits, nothing beyond its maximum. The text goes on to the
+    service, which parses it again with the same helper."""
+
+    def to_internal_value(self, data):
+        text = super().to_internal_value(data)
+        try:
+            parse_money(text, field="")
+        except InvalidInput as error:
+            raise _validation_error(error) from None
+        return text
