@@ -1,7 +1,10 @@
 """Serializer fields that read numbers through the shared input layer (tenants.inputs), as the console's
 forms do: ASCII digits only, no exponent, no float, within what the column holds. Their bounds appear in
-the OpenAPI schema, so a client knows them before it is refused."""
+the OpenAPI schema, so a client knows them before it is refused. And the base of input serializers."""
 
+from collections.abc import Mapping
+
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -39,7 +42,18 @@ class IdField(serializers.IntegerField):
             raise _validation_error(error) from None
 
 
-@extend_schema_field({"type": "string", "example": "12.50", "nullable": True})
+class CharField(serializers.CharField):
+    """Text: a JSON string or a form field. A number or a yes/no is not text (DRF would read 0.5 as "0.5")."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field(
+    {"anyOf": [{"type": "string", "example": "12.50"}, {"type": "number"}], "nullable": True}
+)
 class MoneyField(serializers.CharField):
     """An amount as a string ("12.50") or a JSON number, checked by the one money helper (never read as a
     float): no exponent, no other scripts' digits, nothing beyond its maximum. The text goes on to the
@@ -52,3 +66,22 @@ class MoneyField(serializers.CharField):
         except InvalidInput as error:
             raise _validation_error(error) from None
         return text
+
+
+class InputSerializer(serializers.Serializer):
+    """The base of the API's input serializers. A field it does not know is refused, by name (a misspelt
+    field is a mistake, never silently ignored); and used for a PATCH (partial) it must receive at least
+    one of its fields: an empty body, or one that is no object (it reads as an empty form), is refused
+    rather than answered as a change that did nothing."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: [_("This field is unknown.")] for name in unknown})
+        return super().to_internal_value(data)
+
+    def validate(self, attrs):
+        if self.partial and not attrs:
+            raise serializers.ValidationError(_("Send at least one field to change."))
+        return super().validate(attrs)

@@ -290,7 +290,8 @@ REST_FRAMEWORK = {
         "api.parsers.FormParser",
         "api.parsers.MultiPartParser",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Errors and the control-character rule documented for every operation (api/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
@@ -304,6 +305,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Products and stores both have a "status": give each enum its own name.
     "ENUM_NAME_OVERRIDES": {"ProductStatusEnum": "shop.models.Product.Status"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_text_rules",
+    ],
 }
 
 # ---------------------------------------------------------------------------------------------

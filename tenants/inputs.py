@@ -30,19 +30,16 @@ _FALSE = {"0", "false", "no", "off"}
 _MISSING = object()
 
 
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _refuse(field: str, message: str):
     raise InvalidInput({field or "detail": [message]})
 
 
 def parse_int(value, *, field: str, minimum: int = INT_MIN, maximum: int = INT_MAX, default=_MISSING) -> int:
     """An int, or text of ASCII digits with an optional sign (" 12", "-3"), from `minimum` to `maximum`
-    (by default what an integer column holds). A blank value gives `default` when one is given.
+    (by default what an integer column holds). None (a value not sent) gives `default` when one is given;
+    an empty text is refused like any other non-number.
     Refuses yes/no values, floats, exponents, other scripts' digits and out-of-range numbers."""
-    if default is not _MISSING and _blank(value):
+    if default is not _MISSING and value is None:
         return default
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
@@ -78,7 +75,7 @@ def id_or_none(value) -> int | None:
 
 def parse_bool(value, *, field: str, default=_MISSING) -> bool:
     """True/False, or "1"/"0", "true"/"false", "yes"/"no", "on"/"off" in any case."""
-    if default is not _MISSING and _blank(value):
+    if default is not _MISSING and value is None:
         return default
     if isinstance(value, bool):
         return value
@@ -92,7 +89,7 @@ def parse_bool(value, *, field: str, default=_MISSING) -> bool:
 
 def parse_choice(value, choices, *, field: str, default=_MISSING) -> str:
     """One of `choices` (strings), exactly as listed."""
-    if default is not _MISSING and _blank(value):
+    if default is not _MISSING and value is None:
         return default
     if isinstance(value, str) and value in choices:
         return value

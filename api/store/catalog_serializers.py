@@ -3,7 +3,7 @@ request into what the shop services take (the services check every rule)."""
 
 from rest_framework import serializers
 
-from api.fields import IdField, IntegerField, MoneyField
+from api.fields import CharField, IdField, InputSerializer, IntegerField, MoneyField
 from shop.models import SKU, Brand, Category, Product, ProductImage, StockMovement
 
 
@@ -115,6 +115,8 @@ class ProductDetailSerializer(ProductListSerializer):
     skus = SKUSerializer(many=True, read_only=True)
     images = ProductImageSerializer(many=True, read_only=True)
     main_image = serializers.PrimaryKeyRelatedField(read_only=True)
+    # Empty when the product has no video link: not a URI then.
+    video_url = serializers.CharField(read_only=True)
     video_file = serializers.SerializerMethodField()
 
     class Meta(ProductListSerializer.Meta):
@@ -155,15 +157,13 @@ class StockMovementSerializer(serializers.ModelSerializer):
 _money = {"required": False, "allow_null": True, "allow_blank": True, "max_length": 20}
 
 
-class SpecInputSerializer(serializers.Serializer):
-    name = serializers.CharField(allow_blank=True, max_length=100)
-    values = serializers.ListField(child=serializers.CharField(allow_blank=True, max_length=100))
+class SpecInputSerializer(InputSerializer):
+    name = CharField(allow_blank=True, max_length=100)
+    values = serializers.ListField(child=CharField(allow_blank=True, max_length=100))
 
 
-class SkuInputSerializer(serializers.Serializer):
-    spec_values = serializers.ListField(
-        child=serializers.CharField(max_length=100), required=False, default=list
-    )
+class SkuInputSerializer(InputSerializer):
+    spec_values = serializers.ListField(child=CharField(max_length=100), required=False, default=list)
     price = MoneyField(max_length=20, allow_blank=True)
     original_price = MoneyField(**_money)
     cost_price = MoneyField(**_money)
@@ -183,7 +183,7 @@ class SkuInputSerializer(serializers.Serializer):
     )
     low_stock_threshold = IntegerField(required=False, default=0)
     weight_grams = IntegerField(required=False, default=0)
-    barcode = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
+    barcode = CharField(required=False, allow_blank=True, default="", max_length=64)
     is_active = serializers.BooleanField(required=False, default=True)
 
     def to_internal_value(self, data):
@@ -194,68 +194,68 @@ class SkuInputSerializer(serializers.Serializer):
         return values
 
 
-class ProductInputSerializer(serializers.Serializer):
+class ProductInputSerializer(InputSerializer):
     """What create and update take. On update, `version` (the one you read) is required: a stale one
     answers 409. PATCH may leave fields out; they keep their current values."""
 
-    title = serializers.CharField(allow_blank=True, max_length=500)
-    code = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
-    subtitle = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
-    share_copy = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
-    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=100_000)
+    title = CharField(allow_blank=True, max_length=500)
+    code = CharField(required=False, allow_blank=True, default="", max_length=100)
+    subtitle = CharField(required=False, allow_blank=True, default="", max_length=1000)
+    share_copy = CharField(required=False, allow_blank=True, default="", max_length=5000)
+    description = CharField(required=False, allow_blank=True, default="", max_length=100_000)
     category = IdField(required=False, allow_null=True, default=None)
     brand = IdField(required=False, allow_null=True, default=None)
     tags = serializers.ListField(
-        child=serializers.CharField(max_length=100), required=False, default=list, max_length=100
+        child=CharField(max_length=100), required=False, default=list, max_length=100
     )
     specs = SpecInputSerializer(many=True, required=False, default=list)
     skus = SkuInputSerializer(many=True)
     status = serializers.ChoiceField(choices=Product.Status.choices, required=False)
-    video_url = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+    video_url = CharField(required=False, allow_blank=True, default="", max_length=1000)
     version = IntegerField(required=False)
 
 
-class BulkActionSerializer(serializers.Serializer):
+class BulkActionSerializer(InputSerializer):
     ACTIONS = ["on_sale", "off_sale", "draft", "delete", "move_category"]
     action = serializers.ChoiceField(choices=ACTIONS)
     ids = serializers.ListField(child=IdField(), max_length=1000)
     category = IdField(required=False, allow_null=True, default=None)
 
 
-class BulkResultSerializer(serializers.Serializer):
+class BulkResultSerializer(InputSerializer):
     changed = serializers.IntegerField()
 
 
-class CategoryInputSerializer(serializers.Serializer):
-    name = serializers.CharField(allow_blank=True, max_length=200)
+class CategoryInputSerializer(InputSerializer):
+    name = CharField(allow_blank=True, max_length=200)
     parent = IdField(required=False, allow_null=True, default=None)
-    icon = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    icon = CharField(required=False, allow_blank=True, default="", max_length=100)
     image = serializers.FileField(required=False, allow_null=True, default=None)
     clear_image = serializers.BooleanField(required=False, default=False)
     sort_order = IntegerField(required=False, default=0)
     is_visible = serializers.BooleanField(required=False, default=True)
 
 
-class BrandInputSerializer(serializers.Serializer):
-    name = serializers.CharField(allow_blank=True, max_length=200)
+class BrandInputSerializer(InputSerializer):
+    name = CharField(allow_blank=True, max_length=200)
     logo = serializers.FileField(required=False, allow_null=True, default=None)
     clear_logo = serializers.BooleanField(required=False, default=False)
     sort_order = IntegerField(required=False, default=0)
 
 
-class StockAdjustSerializer(serializers.Serializer):
+class StockAdjustSerializer(InputSerializer):
     """Exactly one of `new_stock` (set to) or `delta` (change by)."""
 
     new_stock = IntegerField(required=False, allow_null=True, default=None)
     delta = IntegerField(required=False, allow_null=True, default=None)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+    note = CharField(required=False, allow_blank=True, default="", max_length=1000)
 
 
-class ImageUploadSerializer(serializers.Serializer):
+class ImageUploadSerializer(InputSerializer):
     images = serializers.ListField(child=serializers.FileField())
 
 
-class ImportInputSerializer(serializers.Serializer):
+class ImportInputSerializer(InputSerializer):
     file = serializers.FileField()
 
 
@@ -266,8 +266,14 @@ class ImportRowErrorSerializer(serializers.Serializer):
 
 
 class ImportRejectedSerializer(serializers.Serializer):
-    file = serializers.ListField(child=serializers.CharField())
-    rows = ImportRowErrorSerializer(many=True)
+    """Why nothing was imported: `file` says it in a sentence and `rows` lists every problem of a file
+    that could be read; a request refused before the file was read (no file, a control character)
+    carries `detail` and `code` instead."""
+
+    file = serializers.ListField(child=serializers.CharField(), required=False)
+    rows = ImportRowErrorSerializer(many=True, required=False)
+    detail = serializers.CharField(required=False)
+    code = serializers.CharField(required=False)
 
 
 class ImportResultSerializer(serializers.Serializer):

@@ -11,6 +11,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, renderers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from api.base import StoreViewSet, StoreWritable
@@ -38,14 +39,16 @@ from shop import media
 from shop.models import SKU, Brand, Category, Product
 from shop.selectors import console as selectors
 from shop.services import catalog, importing, inventory
-from tenants.inputs import parse_bool, parse_choice, parse_id
+from tenants.inputs import ID_MAX, parse_bool, parse_choice, parse_id
 
-ID = "[0-9]+"
+ID_PATTERN = "[0-9]+"
+# An id in a query parameter, as tenants.inputs.parse_id reads it.
+ID = {"type": "integer", "minimum": 1, "maximum": ID_MAX}
 
 
 class CatalogViewSet(StoreViewSet):
     permission_classes = [CatalogEditorOrReadOnly, StoreWritable]
-    lookup_value_regex = ID
+    lookup_value_regex = ID_PATTERN
 
 
 # --- products ------------------------------------------------------------------------------------------
@@ -53,8 +56,8 @@ class CatalogViewSet(StoreViewSet):
 PRODUCT_FILTERS = [
     OpenApiParameter("search", str, description="Keyword: title, subtitle, brand, tags, code or barcode"),
     OpenApiParameter("status", str, enum=Product.Status.values),
-    OpenApiParameter("category", int, description="A category id (a top category includes its children)"),
-    OpenApiParameter("brand", int),
+    OpenApiParameter("category", ID, description="A category id (a top category includes its children)"),
+    OpenApiParameter("brand", ID),
     OpenApiParameter("low_stock", bool, description="Only products with a SKU at or below its threshold"),
     OpenApiParameter("sort", str, enum=list(selectors.CONSOLE_SORTS)),
 ]
@@ -144,6 +147,12 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogVi
         product = selectors.product_for_edit(pk=self.kwargs["pk"])
         self.check_object_permissions(self.request, product)
         return product
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if self.action == "export" and response.status_code >= 400:
+            # A refused export is JSON like every other refusal of the API (its renderers write files).
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def _detail(self, product, *, code=status.HTTP_200_OK):
         return Response(ProductDetailSerializer(selectors.product_for_edit(pk=product.pk)).data, status=code)
@@ -272,6 +281,7 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogVi
         responses={
             (200, "text/csv"): OpenApiTypes.BINARY,
             (200, XLSXRenderer.media_type): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="An unknown format."),
         },
     )
     @action(detail=False, methods=["get"], url_path="export", renderer_classes=[CSVRenderer, XLSXRenderer])
@@ -292,7 +302,7 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogVi
 # --- SKUs and stock ------------------------------------------------------------------------------------
 
 
-@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("product", int)]))
+@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("product", ID)]))
 class SKUViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogViewSet):
     """SKUs with their stock. Adjust the stock by hand (with a reason) and read each SKU's movements."""
 
