@@ -97,8 +97,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    # NUL and other control characters are refused here, once, in the visitor's language.
+    # NUL and other control characters are refused here, once, in the visitor's language; a refusal
+    # without a word of why gets one.
     "tenants.middleware.ControlCharactersMiddleware",
+    "tenants.middleware.ExplainRefusalsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
