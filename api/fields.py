@@ -1,6 +1,7 @@
-"""Serializer fields that read numbers through the shared input layer (tenants.inputs), as the console's
-forms do: ASCII digits only, no exponent, no float, within what the column holds. Their bounds appear in
-the OpenAPI schema, so a client knows them before it is refused. And the base of input serializers."""
+"""The API's input building blocks, reading requests through the shared input layer (tenants.inputs) as
+the console's forms do: whole numbers of ASCII digits only (no exponent, no float) within what the column
+holds, with their bounds in the OpenAPI schema; text that is text; money by the one money helper; and the
+base of input serializers, which refuses unknown fields and empty changes."""
 
 from collections.abc import Mapping
 

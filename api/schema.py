@@ -7,8 +7,8 @@ tests hold the API to it):
   415 where a body is read, 429 where the view is throttled — each as JSON, never another media type;
 - a PATCH body names at least one field (api.fields.InputSerializer);
 - strings sent in parameters and request bodies hold no control character (the request edge refuses
-  them anywhere, tenants.inputs), and a request body has only the fields it documents (others are
-  ignored, but a control character in their names is refused too)."""
+  them anywhere, tenants.inputs), and a request body has only the fields it documents (the input
+  serializers refuse others by name)."""
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
@@ -20,7 +20,8 @@ ERROR = ResolvedComponent(
     schema={
         "type": "object",
         "description": "Why the request was refused: `detail` and `code`, or a list of messages per "
-        'field at fault (nested fields are named by their path, e.g. "skus.0.price").',
+        'field at fault (a rule of a service names a nested field by its path, e.g. "skus.0.price"; '
+        "a refused shape nests the messages as the body nests its fields).",
         "properties": {
             "detail": {"description": "What is wrong, when no one field is."},
             "code": {"description": "What kind of refusal (a field named `code` has its messages here)."},
@@ -101,7 +102,8 @@ def _resolved(schema, components) -> dict:
 
 
 def document_text_rules(result, generator, request, public):
-    """Postprocessing hook: parameters and request bodies document the control-character rule."""
+    """Postprocessing hook: parameters and request bodies document the control-character rule and
+    closed objects; a PATCH, that its body is required and names a field."""
     components = result.get("components", {}).get("schemas", {})
     seen: set[str] = set()
     for methods in result.get("paths", {}).values():

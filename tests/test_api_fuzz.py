@@ -24,7 +24,7 @@ from tests.shop.factories import make_brand, make_category, make_product
 
 pytestmark = pytest.mark.usefixtures("media_root")
 
-FUZZ = settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+FUZZ = settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 WRITES = ("POST", "PUT", "PATCH")
 
 
