@@ -1,5 +1,6 @@
 """Domain errors become clear 4xx answers; DRF's own errors keep their shape."""
 
+from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -18,4 +19,8 @@ def exception_handler(exc, context):
         if retry_after is not None:
             response["Retry-After"] = str(retry_after)
         return response
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if isinstance(exc, ParseError):
+        # A body that cannot be used says why in `code` too ("parse_error", "invalid_characters").
+        response.data["code"] = exc.get_codes()
+    return response

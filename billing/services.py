@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from billing.models import FEATURE_KEYS, LIMIT_KEYS, Plan, Subscription
 from tenants.errors import InvalidInput
+from tenants.inputs import parse_int
 from tenants.money import MoneyError, to_money
 from tenants.services.operator import record_operator_action
 
@@ -42,10 +43,10 @@ def _parse_plan_input(data: dict) -> dict:
         except MoneyError:
             errors[field] = [_("Enter a price of zero or more.")]
     try:
-        cleaned["trial_days"] = int(data.get("trial_days") or 0)
-        if not 0 <= cleaned["trial_days"] <= 90:
-            raise ValueError
-    except (TypeError, ValueError):
+        cleaned["trial_days"] = parse_int(
+            data.get("trial_days") or 0, field="trial_days", minimum=0, maximum=90
+        )
+    except InvalidInput:
         errors["trial_days"] = [_("Trial days are a whole number from 0 to 90.")]
     limits = {}
     for key in LIMIT_KEYS:
@@ -54,10 +55,8 @@ def _parse_plan_input(data: dict) -> dict:
             limits[key] = None
             continue
         try:
-            limits[key] = int(raw)
-            if limits[key] < 0:
-                raise ValueError
-        except (TypeError, ValueError):
+            limits[key] = parse_int(raw, field=f"limit_{key}", minimum=0)
+        except InvalidInput:
             errors[f"limit_{key}"] = [_("Enter a whole number, or leave empty for unlimited.")]
     if limits.get("distribution_levels") is not None and not 1 <= limits["distribution_levels"] <= 3:
         errors["limit_distribution_levels"] = [_("Distribution levels are 1, 2 or 3 (the legal maximum).")]

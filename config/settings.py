@@ -110,6 +110,10 @@ MIDDLEWARE = [
     "tenants.middleware.StoreResolverMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # NUL and other control characters are refused here, once, in the visitor's language; a refusal
+    # without a word of why gets one.
+    "tenants.middleware.ControlCharactersMiddleware",
+    "tenants.middleware.ExplainRefusalsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -308,8 +312,15 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # DRF's parsers, refusing control characters anywhere in a body (api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.JSONParser",
+        "api.parsers.FormParser",
+        "api.parsers.MultiPartParser",
+    ],
+    # Errors and the control-character rule documented for every operation (api/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"signup": "30/hour", "login": "20/minute"},
@@ -322,6 +333,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Products and stores both have a "status": give each enum its own name.
     "ENUM_NAME_OVERRIDES": {"ProductStatusEnum": "shop.models.Product.Status"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_text_rules",
+    ],
 }
 
 # Secrets at rest (payment credentials, bank accounts): Fernet keys, comma-separated, the first encrypts.

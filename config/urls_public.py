@@ -16,5 +16,6 @@ urlpatterns = [
 ]
 if settings.SERVE_MEDIA:
     urlpatterns.insert(0, re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
+handler400 = "frontend.views.errors.bad_request"
 handler404 = "frontend.views.errors.not_found"
 handler500 = "frontend.views.errors.server_error"

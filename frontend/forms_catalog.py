@@ -14,13 +14,15 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from frontend.fields import IntegerField
 from frontend.forms import apply_domain_error
 from shop.models import Brand, Category, Product, ShopSettings, StockMovement
 from shop.services.brands import BrandInput
 from shop.services.categories import CategoryInput
 from shop.services.product_bulk import BULK_ACTIONS
 from shop.services.product_input import ProductInput
-from tenants.errors import DomainError
+from tenants.errors import DomainError, InvalidInput
+from tenants.inputs import id_or_none, parse_int
 
 MAX_SPEC_SLOTS = 3
 SKU_MONEY_FIELDS = ("price", "original_price", "cost_price")
@@ -96,7 +98,7 @@ class ProductForm(forms.Form):
     images = MultipleFileField(
         label=_("Add images"), required=False, help_text=_("PNG, JPEG, WebP or GIF; several at once.")
     )
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args, category_choices=(), brands=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -298,9 +300,9 @@ class ProductEditor:
                     sku[name] = 0
                     continue
                 try:
-                    sku[name] = int(raw)
-                except ValueError:
-                    row.errors.setdefault(name, []).append(gettext("Enter a whole number."))
+                    sku[name] = parse_int(raw, field=name)
+                except InvalidInput as error:
+                    row.errors.setdefault(name, []).append(error.message)
                     ok = False
             seen = _int_or_none(row.values.get(STOCK_SEEN, ""))
             if seen is not None and "stock" in sku:
@@ -379,15 +381,15 @@ def _plain(amount) -> str:
 
 def _int_or_none(value) -> int | None:
     try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
+        return parse_int(value, field=STOCK_SEEN, minimum=0, default=None)
+    except InvalidInput:
         return None
 
 
 def _int(value, default: int) -> int:
     try:
-        return max(0, min(int(value), 1000))
-    except (TypeError, ValueError):
+        return parse_int(value, field="sku-count", minimum=0, maximum=1000)
+    except InvalidInput:
         return default
 
 
@@ -403,7 +405,7 @@ class BulkActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", gettext("— no category —")), *category_choices]
         # Any whole number is accepted here; the service only ever touches this store's rows.
-        self.fields["ids"].choices = [(v, v) for v in self.data.getlist("ids") if str(v).isdigit()]
+        self.fields["ids"].choices = [(v, v) for v in self.data.getlist("ids") if id_or_none(v) is not None]
 
     def clean_ids(self):
         ids = self.cleaned_data["ids"]
@@ -428,7 +430,7 @@ class CategoryForm(forms.Form):
         label=_("Icon image"), required=False, widget=forms.FileInput(attrs={"accept": "image/*"})
     )
     clear_image = forms.BooleanField(label=_("Remove the icon image"), required=False)
-    sort_order = forms.IntegerField(label=_("Order"), required=False, initial=0)
+    sort_order = IntegerField(label=_("Order"), required=False, initial=0)
     is_visible = forms.BooleanField(label=_("Visible in the store"), required=False, initial=True)
 
     def __init__(self, *args, top_categories=(), **kwargs):
@@ -467,7 +469,7 @@ class BrandForm(forms.Form):
         label=_("Logo"), required=False, widget=forms.FileInput(attrs={"accept": "image/*"})
     )
     clear_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
-    sort_order = forms.IntegerField(label=_("Order"), required=False, initial=0)
+    sort_order = IntegerField(label=_("Order"), required=False, initial=0)
 
     @classmethod
     def initial_for(cls, brand: Brand) -> dict:
@@ -486,7 +488,7 @@ class BrandForm(forms.Form):
 class StockAdjustForm(forms.Form):
     MODES = [("set", _("Set stock to")), ("change", _("Change by (+/−)"))]
     mode = forms.ChoiceField(label=_("Adjustment"), choices=MODES, initial="set")
-    amount = forms.IntegerField(label=_("Quantity"))
+    amount = IntegerField(label=_("Quantity"))
     note = forms.CharField(label=_("Reason"), required=False, max_length=200)
 
     def service_fields(self) -> dict:

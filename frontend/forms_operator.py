@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import FEATURE_KEYS, FEATURE_LABELS, LIMIT_KEYS, LIMIT_LABELS
+from frontend.fields import IntegerField
 from tenants.models import Store
 
 THEME_LABELS = {
@@ -222,7 +223,7 @@ class TemplateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "class": "mono"}),
     )
     is_active = forms.BooleanField(label=_("Offered at signup"), required=False)
-    sort_order = forms.IntegerField(label=_("Order"), required=False, min_value=0, max_value=1000)
+    sort_order = IntegerField(label=_("Order"), required=False, min_value=0, max_value=1000)
     reason = forms.CharField(
         label=_("Reason for the change"),
         required=False,

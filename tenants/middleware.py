@@ -1,16 +1,20 @@
-"""Request → store. Runs first (after the security headers and static files, which need no store):
-resolves the host to a store (cached), switches the connection's schema (one `SET search_path`,
-issued lazily on the first query) and picks the URL conf."""
+"""Request → store. Runs first: resolves the host to a store (cached), switches the connection's
+schema (one `SET search_path`, issued lazily on the first query) and picks the URL conf. Then the
+store's status and time zone; the refusal of control characters at the request edge, and a sentence
+for every refusal that has none."""
 
 import zoneinfo
 
-from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from tenants.hosts import request_store, store_for_host
+from tenants.inputs import control_characters_message, has_control_characters
 from tenants.models import Domain, Store
 
 
@@ -55,7 +59,10 @@ class StoreStatusMiddleware:
             from django.contrib import messages
 
             messages.error(request, message)
-            return redirect(request.META.get("HTTP_REFERER") or "/console/")
+            back = request.META.get("HTTP_REFERER", "")
+            if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                back = "/console/"
+            return HttpResponseRedirect(back)
         return render(request, "storefront/closed.html", {"store": store}, status=503)
 
 
@@ -79,3 +86,64 @@ class StoreTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class ControlCharactersMiddleware:
+    """Refuses, once for every face, a request whose path, query string or form fields hold a NUL or
+    another control character (tab, LF and CR excepted): PostgreSQL cannot store a NUL, and no person
+    types the others. Uploaded files are not scanned; JSON bodies are checked by the API's parsers.
+    Pages get a 400 page, /api/ a JSON 400, both in the visitor's language (runs after LocaleMiddleware)."""
+
+    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._holds_control_characters(request):
+            message = control_characters_message()
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message, "code": "invalid_characters"}, status=400)
+            return render(request, "errors/bad_request.html", {"message": message}, status=400)
+        return self.get_response(request)
+
+    def _holds_control_characters(self, request) -> bool:
+        if has_control_characters(request.path) or self._in_fields(request.GET):
+            return True
+        if request.method != "POST" or request.content_type not in self.FORM_TYPES:
+            return False
+        try:
+            return self._in_fields(request.POST)
+        except OSError:  # an unreadable body is the view's to report, as CsrfViewMiddleware does
+            return False
+
+    @staticmethod
+    def _in_fields(query) -> bool:
+        return any(
+            has_control_characters(key) or any(has_control_characters(value) for value in values)
+            for key, values in query.lists()
+        )
+
+
+class ExplainRefusalsMiddleware:
+    """A refusal without a word of why (Django's 405 for a method a view does not take, say) gets one, in
+    the visitor's language: as JSON under /api/, as a page elsewhere. Runs after LocaleMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not 400 <= response.status_code < 500 or response.streaming or response.content:
+            return response
+        if response.status_code == 405:
+            message, code = _("This address does not take that kind of request."), "method_not_allowed"
+        else:
+            message, code = _("This request was refused."), "refused"
+        if request.path.startswith("/api/"):
+            response.content = JsonResponse({"detail": message, "code": code}).content
+            response["Content-Type"] = "application/json"
+        else:
+            response.content = render_to_string("errors/bad_request.html", {"message": message}, request)
+            response["Content-Type"] = "text/html; charset=utf-8"
+        return response

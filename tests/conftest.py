@@ -12,6 +12,7 @@ import threading
 
 import pytest
 from django.core.cache import caches
+from django.core.files.storage import storages
 from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context
@@ -153,6 +154,20 @@ def in_store_a(store_a):
     """Run the test body inside store A's schema."""
     with schema_context(store_a.schema_name):
         yield store_a
+
+
+def _forget_cached_media_root():
+    # TenantFileSystemStorage caches its root and django-tenants does not clear it on MEDIA_ROOT changes.
+    storages["default"].__dict__.pop("relative_media_root", None)
+
+
+@pytest.fixture
+def media_root(tmp_path, settings):
+    """Uploaded files go to a temporary folder for this test."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    _forget_cached_media_root()
+    yield settings.MEDIA_ROOT
+    _forget_cached_media_root()
 
 
 def owner_of(store):

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from api.fields import CharField, InputSerializer
 from billing.models import Plan
 from billing.selectors import default_plan_code
 from tenants.models import StoreTemplate
@@ -31,17 +32,17 @@ class TemplateSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "description", "preview_image", "theme", "home_sections"]
 
 
-class SignupSerializer(serializers.Serializer):
+class SignupSerializer(InputSerializer):
     """Shape only; every business rule is checked by tenants.services.signup.open_store."""
 
-    store_name = serializers.CharField(max_length=200)
-    subdomain = serializers.CharField(max_length=63)
-    owner_name = serializers.CharField(max_length=200)
-    email = serializers.CharField(max_length=254)
-    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    password = serializers.CharField(max_length=128, write_only=True, style={"input_type": "password"})
-    template = serializers.CharField(max_length=40)
-    plan = serializers.CharField(
+    store_name = CharField(max_length=200)
+    subdomain = CharField(max_length=63)
+    owner_name = CharField(max_length=200)
+    email = CharField(max_length=254)
+    phone = CharField(max_length=40, required=False, allow_blank=True, default="")
+    password = CharField(max_length=128, write_only=True, style={"input_type": "password"})
+    template = CharField(max_length=40)
+    plan = CharField(
         max_length=30, required=False, allow_blank=True, default="", help_text="default: the trial plan"
     )
 

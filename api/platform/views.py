@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.response import Response
@@ -13,6 +14,7 @@ from api.platform.serializers import (
 )
 from billing.selectors import signup_plans
 from tenants.accounts.services import api_token_for
+from tenants.errors import InvalidInput
 from tenants.links import store_url
 from tenants.selectors import signup_templates, subdomain_available
 from tenants.services.login_tokens import issue_login_token
@@ -58,7 +60,9 @@ class CheckSubdomain(APIView):
         parameters=[OpenApiParameter("subdomain", str, required=True)], responses=SubdomainCheckSerializer
     )
     def get(self, request):
-        slug = (request.query_params.get("subdomain") or "").strip().lower()
+        if "subdomain" not in request.query_params:
+            raise InvalidInput({"subdomain": [_("Give the subdomain to check.")]})
+        slug = request.query_params["subdomain"].strip().lower()
         available, message = subdomain_available(slug)
         return Response({"subdomain": slug, "available": available, "message": message})
 

@@ -1,9 +1,9 @@
 """Shapes of the catalogue API. Read serializers render models; input serializers only parse the
 request into what the shop services take (the services check every rule)."""
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.fields import CharField, IdField, InputSerializer, IntegerField, MoneyField
 from shop.models import SKU, Brand, Category, Product, ProductImage, StockMovement
 from shop.services.product_bulk import BULK_ACTIONS
 
@@ -116,6 +116,8 @@ class ProductDetailSerializer(ProductListSerializer):
     skus = SKUSerializer(many=True, read_only=True)
     images = ProductImageSerializer(many=True, read_only=True)
     main_image = serializers.PrimaryKeyRelatedField(read_only=True)
+    # Empty when the product has no video link: not a URI then.
+    video_url = serializers.CharField(read_only=True)
     video_file = serializers.SerializerMethodField()
 
     class Meta(ProductListSerializer.Meta):
@@ -152,44 +154,37 @@ class StockMovementSerializer(serializers.ModelSerializer):
 
 # --- input -----------------------------------------------------------------------------------------------
 
-# Money travels as a string ("12.50") or a JSON number; the service parses it (never as a float).
+# Money travels as a string ("12.50") or a JSON number, read by the money helper (never as a float).
 _money = {"required": False, "allow_null": True, "allow_blank": True, "max_length": 20}
 
 
-class SpecInputSerializer(serializers.Serializer):
-    name = serializers.CharField(allow_blank=True, max_length=100)
-    values = serializers.ListField(child=serializers.CharField(allow_blank=True, max_length=100))
+class SpecInputSerializer(InputSerializer):
+    name = CharField(allow_blank=True, max_length=100)
+    values = serializers.ListField(child=CharField(allow_blank=True, max_length=100))
 
 
-@extend_schema_field({"type": "string", "example": "12.50", "nullable": True})
-class MoneyField(serializers.CharField):
-    pass
-
-
-class SkuInputSerializer(serializers.Serializer):
-    spec_values = serializers.ListField(
-        child=serializers.CharField(max_length=100), required=False, default=list
-    )
+class SkuInputSerializer(InputSerializer):
+    spec_values = serializers.ListField(child=CharField(max_length=100), required=False, default=list)
     price = MoneyField(max_length=20, allow_blank=True)
     original_price = MoneyField(**_money)
     cost_price = MoneyField(**_money)
-    stock = serializers.IntegerField(
+    stock = IntegerField(
         required=False,
         allow_null=True,
         default=None,
         help_text="New SKU: its initial stock (null = 0). Existing SKU: null or absent leaves the stock as "
         "it is; a number sets it (relative to `stock_seen` when given).",
     )
-    stock_seen = serializers.IntegerField(
+    stock_seen = IntegerField(
         required=False,
         allow_null=True,
         default=None,
         help_text="The stock you read. With it, an existing SKU's stock moves by (stock - stock_seen) from "
         "what it is now, so orders placed since your read are kept; refused (400) below 0.",
     )
-    low_stock_threshold = serializers.IntegerField(required=False, default=0)
-    weight_grams = serializers.IntegerField(required=False, default=0)
-    barcode = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
+    low_stock_threshold = IntegerField(required=False, default=0)
+    weight_grams = IntegerField(required=False, default=0)
+    barcode = CharField(required=False, allow_blank=True, default="", max_length=64)
     is_active = serializers.BooleanField(required=False, default=True)
 
     def to_internal_value(self, data):
@@ -200,75 +195,75 @@ class SkuInputSerializer(serializers.Serializer):
         return values
 
 
-class ProductInputSerializer(serializers.Serializer):
+class ProductInputSerializer(InputSerializer):
     """What create and update take. On update, `version` (the one you read) is required: a stale one
     answers 409. PATCH may leave fields out; they keep their current values."""
 
-    title = serializers.CharField(allow_blank=True, max_length=500)
-    code = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
-    subtitle = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
-    share_copy = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
-    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=100_000)
-    category = serializers.IntegerField(required=False, allow_null=True, default=None)
-    brand = serializers.IntegerField(required=False, allow_null=True, default=None)
+    title = CharField(allow_blank=True, max_length=500)
+    code = CharField(required=False, allow_blank=True, default="", max_length=100)
+    subtitle = CharField(required=False, allow_blank=True, default="", max_length=1000)
+    share_copy = CharField(required=False, allow_blank=True, default="", max_length=5000)
+    description = CharField(required=False, allow_blank=True, default="", max_length=100_000)
+    category = IdField(required=False, allow_null=True, default=None)
+    brand = IdField(required=False, allow_null=True, default=None)
     tags = serializers.ListField(
-        child=serializers.CharField(max_length=100), required=False, default=list, max_length=100
+        child=CharField(max_length=100), required=False, default=list, max_length=100
     )
     specs = SpecInputSerializer(many=True, required=False, default=list)
     skus = SkuInputSerializer(many=True)
     status = serializers.ChoiceField(choices=Product.Status.choices, required=False)
-    video_url = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
-    version = serializers.IntegerField(required=False)
+    video_url = CharField(required=False, allow_blank=True, default="", max_length=1000)
+    version = IntegerField(required=False)
 
 
-class BulkActionSerializer(serializers.Serializer):
+class BulkActionSerializer(InputSerializer):
     action = serializers.ChoiceField(choices=list(BULK_ACTIONS))
-    ids = serializers.ListField(child=serializers.IntegerField(), max_length=1000)
-    category = serializers.IntegerField(required=False, allow_null=True, default=None)
+    ids = serializers.ListField(child=IdField(), max_length=1000)
+    category = IdField(required=False, allow_null=True, default=None)
 
 
-class BulkResultSerializer(serializers.Serializer):
+class BulkResultSerializer(InputSerializer):
     changed = serializers.IntegerField()
 
 
-class CategoryInputSerializer(serializers.Serializer):
-    name = serializers.CharField(allow_blank=True, max_length=200)
-    parent = serializers.IntegerField(required=False, allow_null=True, default=None)
-    icon = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+class CategoryInputSerializer(InputSerializer):
+    name = CharField(allow_blank=True, max_length=200)
+    parent = IdField(required=False, allow_null=True, default=None)
+    icon = CharField(required=False, allow_blank=True, default="", max_length=100)
     image = serializers.FileField(required=False, allow_null=True, default=None)
     clear_image = serializers.BooleanField(required=False, default=False)
-    sort_order = serializers.IntegerField(required=False, default=0)
+    sort_order = IntegerField(required=False, default=0)
     is_visible = serializers.BooleanField(required=False, default=True)
 
 
-class CategoryOrderSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=500)
+class CategoryOrderSerializer(InputSerializer):
+    ids = serializers.ListField(child=IdField(), max_length=500)
 
 
-class BrandInputSerializer(serializers.Serializer):
-    name = serializers.CharField(allow_blank=True, max_length=200)
+class BrandInputSerializer(InputSerializer):
+    name = CharField(allow_blank=True, max_length=200)
     logo = serializers.FileField(required=False, allow_null=True, default=None)
     clear_logo = serializers.BooleanField(required=False, default=False)
-    sort_order = serializers.IntegerField(required=False, default=0)
+    sort_order = IntegerField(required=False, default=0)
 
 
-class StockAdjustSerializer(serializers.Serializer):
+class StockAdjustSerializer(InputSerializer):
     """Exactly one of `new_stock` (set to) or `delta` (change by)."""
 
-    new_stock = serializers.IntegerField(required=False, allow_null=True, default=None)
-    delta = serializers.IntegerField(required=False, allow_null=True, default=None)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+    new_stock = IntegerField(required=False, allow_null=True, default=None)
+    delta = IntegerField(required=False, allow_null=True, default=None)
+    note = CharField(required=False, allow_blank=True, default="", max_length=1000)
 
 
-class ImageOrderSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=100)
+class ImageOrderSerializer(InputSerializer):
+    ids = serializers.ListField(child=IdField(), max_length=100)
 
 
-class ImageUploadSerializer(serializers.Serializer):
+class ImageUploadSerializer(InputSerializer):
     images = serializers.ListField(child=serializers.FileField())
 
 
-class ImportInputSerializer(serializers.Serializer):
+class ImportInputSerializer(InputSerializer):
     file = serializers.FileField()
 
 
@@ -279,8 +274,14 @@ class ImportRowErrorSerializer(serializers.Serializer):
 
 
 class ImportRejectedSerializer(serializers.Serializer):
-    file = serializers.ListField(child=serializers.CharField())
-    rows = ImportRowErrorSerializer(many=True)
+    """Why nothing was imported: `file` says it in a sentence and `rows` lists every problem of a file
+    that could be read; a request refused before the file was read (no file, a control character)
+    carries `detail` and `code` instead."""
+
+    file = serializers.ListField(child=serializers.CharField(), required=False)
+    rows = ImportRowErrorSerializer(many=True, required=False)
+    detail = serializers.CharField(required=False)
+    code = serializers.CharField(required=False)
 
 
 class ImportResultSerializer(serializers.Serializer):

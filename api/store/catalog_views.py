@@ -12,10 +12,11 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, renderers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from api.base import StoreViewSet, StoreWritable
+from api.parsers import FormParser, JSONParser, MultiPartParser
 from api.store.catalog_permissions import CatalogEditorOrReadOnly
 from api.store.catalog_serializers import (
     BrandInputSerializer,
@@ -44,13 +45,16 @@ from shop.services import brands, categories, importing, inventory, media, produ
 from shop.services.brands import BrandInput
 from shop.services.categories import CategoryInput
 from shop.services.product_input import ProductInput
+from tenants.inputs import ID_MAX, parse_id
 
-ID = "[0-9]+"
+ID_PATTERN = "[0-9]+"
+# An id in a query parameter, as tenants.inputs.parse_id reads it.
+ID = {"type": "integer", "minimum": 1, "maximum": ID_MAX}
 
 
 class CatalogViewSet(StoreViewSet):
     permission_classes = [CatalogEditorOrReadOnly, StoreWritable]
-    lookup_value_regex = ID
+    lookup_value_regex = ID_PATTERN
 
 
 # --- products ------------------------------------------------------------------------------------------
@@ -58,8 +62,8 @@ class CatalogViewSet(StoreViewSet):
 PRODUCT_FILTERS = [
     OpenApiParameter("search", str, description="Keyword: title, subtitle, brand, tags, code or barcode"),
     OpenApiParameter("status", str, enum=Product.Status.values),
-    OpenApiParameter("category", int, description="A category id (a top category includes its children)"),
-    OpenApiParameter("brand", int),
+    OpenApiParameter("category", ID, description="A category id (a top category includes its children)"),
+    OpenApiParameter("brand", ID),
     OpenApiParameter("low_stock", bool, description="Only products with a SKU at or below its threshold"),
     OpenApiParameter("sort", str, enum=list(selectors.CONSOLE_SORTS)),
 ]
@@ -96,7 +100,7 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogVi
 
     def get_store_queryset(self):
         if self.action == "list":
-            return ProductFilters.parse(self.request.query_params).products()
+            return ProductFilters.parse(self.request.query_params, strict=True).products()
         return selectors.console_products()
 
     def get_serializer_class(self):
@@ -107,6 +111,12 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogVi
         product = selectors.product_for_edit(pk=self.kwargs["pk"])
         self.check_object_permissions(self.request, product)
         return product
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if self.action == "export" and response.status_code >= 400:
+            # A refused export is JSON like every other refusal of the API (its renderers write files).
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def _detail(self, product, *, code=status.HTTP_200_OK):
         return Response(ProductDetailSerializer(selectors.product_for_edit(pk=product.pk)).data, status=code)
@@ -237,13 +247,14 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogVi
         responses={
             (200, "text/csv"): OpenApiTypes.BINARY,
             (200, XLSXRenderer.media_type): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="An unknown format."),
         },
     )
     @action(detail=False, methods=["get"], url_path="export", renderer_classes=[CSVRenderer, XLSXRenderer])
     def export(self, request):
         """The products (filtered like the list) as CSV (UTF-8 with BOM) or XLSX, one row per SKU."""
         exported = importing.export_products(
-            products=ProductFilters.parse(request.query_params).products(),
+            products=ProductFilters.parse(request.query_params, strict=True).products(),
             file_format=request.accepted_renderer.format,
         )
         response = HttpResponse(exported.body, content_type=exported.content_type)
@@ -254,7 +265,7 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogVi
 # --- SKUs and stock ------------------------------------------------------------------------------------
 
 
-@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("product", int)]))
+@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("product", ID)]))
 class SKUViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogViewSet):
     """SKUs with their stock. Adjust the stock by hand (with a reason) and read each SKU's movements."""
 
@@ -262,9 +273,10 @@ class SKUViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogViewSe
 
     def get_store_queryset(self):
         skus = SKU.objects.order_by("product_id", "id")
-        product = self.request.query_params.get("product", "")
-        if self.action == "list" and product:
-            skus = skus.filter(product_id=int(product)) if product.isdigit() else skus.none()
+        if self.action == "list":
+            product = parse_id(self.request.query_params.get("product"), field="product", default=None)
+            if product is not None:
+                skus = skus.filter(product_id=product)
         return skus
 
     @extend_schema(request=StockAdjustSerializer, responses=SKUSerializer)

@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from api.fields import CharField, InputSerializer
 from shop.services.wechat import WechatSettingsInput, masked_secrets
 from tenants.models import Store
 
@@ -30,10 +31,10 @@ class StoreSerializer(serializers.ModelSerializer):
         return plan.code if plan else None
 
 
-class StoreSettingsSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    template = serializers.CharField(max_length=40)
-    time_zone = serializers.CharField(max_length=64, help_text="an IANA time zone, e.g. Asia/Shanghai")
+class StoreSettingsSerializer(InputSerializer):
+    name = CharField(max_length=200)
+    template = CharField(max_length=40)
+    time_zone = CharField(max_length=64, help_text="an IANA time zone, e.g. Asia/Shanghai")
 
 
 class StaffSerializer(serializers.ModelSerializer):
@@ -43,21 +44,22 @@ class StaffSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StaffCreateSerializer(serializers.Serializer):
-    email = serializers.CharField(max_length=254)
-    name = serializers.CharField(max_length=80)
-    role = serializers.CharField(max_length=20)
-    password = serializers.CharField(max_length=128, required=False, allow_blank=True, write_only=True)
+class StaffCreateSerializer(InputSerializer):
+    email = CharField(max_length=254)
+    name = CharField(max_length=80)
+    role = CharField(max_length=20)
+    password = CharField(max_length=128, required=False, allow_blank=True, write_only=True)
 
 
-class StaffUpdateSerializer(serializers.Serializer):
-    role = serializers.CharField(max_length=20, required=False)
+class StaffUpdateSerializer(InputSerializer):
+    # Blank goes on to the service, which refuses it by name (DRF would read a blank form field as absent).
+    role = CharField(max_length=20, required=False, allow_blank=True)
     is_active = serializers.BooleanField(required=False)
 
 
-class TokenRequestSerializer(serializers.Serializer):
-    email = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"})
+class TokenRequestSerializer(InputSerializer):
+    email = CharField()
+    password = CharField(style={"input_type": "password"})
 
 
 class TokenSerializer(serializers.Serializer):

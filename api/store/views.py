@@ -105,7 +105,8 @@ class StaffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StoreViewSe
     @extend_schema(request=StaffUpdateSerializer, responses=StaffSerializer)
     def partial_update(self, request, pk=None):
         member = self.get_object()
-        serializer = StaffUpdateSerializer(data=request.data)
+        # Partial: a form that leaves is_active out must not read as "deactivate" (DRF's checkbox rule).
+        serializer = StaffUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         if "role" in serializer.validated_data:
             member = staff_services.change_staff_role(

@@ -75,7 +75,9 @@ def operator_required(view):
 
 
 def safe_next(request, default: str) -> str:
+    """The `next` page asked for, when it is a path of this site; `default` otherwise. A path only: a
+    bare word would be taken by redirect() for the name of a view."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return default

@@ -42,6 +42,7 @@ from shop.services import (
 from shop.services.product_bulk import apply_bulk_action
 from shop.services.shop_settings import update_shop_settings
 from tenants.errors import Conflict, DomainError, ErrorCode
+from tenants.inputs import id_or_none
 
 PAGE_SIZE = 20
 MOVEMENTS_PAGE_SIZE = 30
@@ -72,13 +73,6 @@ def _error_text(error: DomainError) -> str:
     for messages_ in error.as_dict().values():
         parts.extend(messages_ if isinstance(messages_, list) else [messages_])
     return " ".join(str(m) for m in parts) or error.message
-
-
-def _int_or_none(value):
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
 
 
 def _product_or_404(pk) -> Product:
@@ -306,7 +300,7 @@ def stock_overview(request):
 def _render_stock(request, product, *, sku=None, forms=None, status=200):
     selected = sku
     if selected is None:
-        wanted = _int_or_none(request.GET.get("sku"))
+        wanted = id_or_none(request.GET.get("sku"))
         selected = next((s for s in product.skus.all() if s.pk == wanted), None)
     movements = None
     if selected is not None:
@@ -567,9 +561,13 @@ def notification_list(request):
 @require_POST
 @staff_required
 def notifications_read(request):
-    one = _int_or_none(request.POST.get("id"))
-    count = notifications.mark_notifications_read(ids=[one] if one else None)
-    if one is None:
+    raw = request.POST.get("id", "")
+    if raw:
+        # One notice; an unknown or malformed id marks none (never all of them).
+        one = id_or_none(raw)
+        notifications.mark_notifications_read(ids=[one] if one else [])
+    else:
+        count = notifications.mark_notifications_read(ids=None)
         messages.success(
             request,
             ngettext("%(n)s notice marked as read.", "%(n)s notices marked as read.", count) % {"n": count},

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shop.models import SKU, Category, MerchantNotification, Product, ProductImage, StockMovement
-from tenants.errors import NotFound
+from tenants.errors import InvalidInput, NotFound
+from tenants.inputs import id_or_none, parse_bool, parse_choice, parse_id
 
 CONSOLE_SORTS = {
     "-created": gettext_lazy("newest first"),
@@ -60,7 +61,8 @@ def _pk(value):
 class ProductFilters:
     """The console's and the API's product list filters: one parser for both faces (and the export,
     which takes the list's filters). Query parameters: search, status, category, brand, low_stock,
-    sort. Anything unreadable is ignored, never an error: a filter link is not a form."""
+    sort. In the console an unreadable value is ignored (a filter link is not a form); the API parses
+    `strict`ly, answering a 400 that names the parameter."""
 
     search: str = ""
     status: str = ""
@@ -70,16 +72,25 @@ class ProductFilters:
     sort: str = "-created"
 
     @classmethod
-    def parse(cls, params) -> "ProductFilters":
-        status = params.get("status", "")
-        sort = params.get("sort", "")
+    def parse(cls, params, *, strict: bool = False) -> "ProductFilters":
+        def read(parser, name, default, **options):
+            value = params.get(name)
+            if value is None or (value == "" and not strict):
+                return default
+            try:
+                return parser(value, field=name, **options)
+            except InvalidInput:
+                if strict:
+                    raise
+                return default
+
         return cls(
             search=_search_text(params.get("search", "")),
-            status=status if status in Product.Status.values else "",
-            category=_id(params.get("category")),
-            brand=_id(params.get("brand")),
-            low_stock_only=params.get("low_stock", "").strip().lower() in TRUE_WORDS,
-            sort=sort if sort in CONSOLE_SORTS else "-created",
+            status=read(parse_choice, "status", "", choices=Product.Status.values),
+            category=read(parse_id, "category", None),
+            brand=read(parse_id, "brand", None),
+            low_stock_only=read(parse_bool, "low_stock", False),
+            sort=read(parse_choice, "sort", "-created", choices=list(CONSOLE_SORTS)),
         )
 
     @property
@@ -97,17 +108,13 @@ class ProductFilters:
         )
 
 
-TRUE_WORDS = ("1", "true", "yes", "on")
-
-
 def _search_text(value) -> str:
     # Control characters (a NUL cannot even reach PostgreSQL) are dropped from a search, not refused.
     return "".join(ch for ch in str(value or "") if ch.isprintable()).strip()[:100]
 
 
 def _id(value) -> int | None:
-    value = str(value or "").strip()
-    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) < 2**63 else None
+    return id_or_none(value)
 
 
 def console_products(

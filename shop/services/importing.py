@@ -32,6 +32,7 @@ from shop.services import products
 from shop.services.product_input import ProductInput, validate_product_input
 from tenants import activity, quotas
 from tenants.errors import InvalidInput
+from tenants.inputs import clean_text
 
 COLUMNS = [
     "product_ref",
@@ -297,6 +298,18 @@ def _header_map(header: list[str]) -> dict[str, int]:
 # --- validating ----------------------------------------------------------------------------------------
 
 
+def _cells_with_control_characters(line: int, row: dict[str, str]) -> list[RowError]:
+    """A NUL (or another control character) in a cell is that cell's error in the report; PostgreSQL
+    could not store it."""
+    problems = []
+    for column, text in row.items():
+        try:
+            clean_text(text, field=column)
+        except InvalidInput as error:
+            problems.append(RowError(line, column, error.message))
+    return problems
+
+
 @dataclass
 class _Group:
     ref: str
@@ -475,6 +488,10 @@ def import_products(*, store, file, filename: str, actor) -> ImportResult:
                 % {"n": MAX_IMPORT_ROWS},
             )
         row = {name: (cells[index].strip() if index < len(cells) else "") for name, index in columns.items()}
+        unusable = _cells_with_control_characters(line, row)
+        if unusable:
+            errors.extend(unusable)
+            continue
         ref = row["product_ref"]
         if not ref:
             errors.append(

@@ -31,6 +31,7 @@ from shop.models import SKU, Product, ShopSettings, StockMovement
 from tenants import activity
 from tenants.db import prepared_cursor
 from tenants.errors import Conflict, ErrorCode, InvalidInput, NotFound
+from tenants.inputs import ID_MAX, INT_MAX, parse_int
 
 Reason = StockMovement.Reason
 RELEASE_REASONS = (Reason.CANCEL, Reason.RETURN)
@@ -218,8 +219,9 @@ def _alert_low_stock(item: _Applied) -> None:
 # --- input checks --------------------------------------------------------------------------------------
 
 
-def _positive_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+def _positive_int(value, *, maximum: int) -> bool:
+    """A positive int that fits its column (ids are bigint, quantities integer)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= maximum
 
 
 def _normalise_items(items) -> list[tuple[int, int]]:
@@ -232,11 +234,15 @@ def _normalise_items(items) -> list[tuple[int, int]]:
             sku_id, qty = item
         except (TypeError, ValueError):
             raise InvalidInput({f"items.{index}": [_("Each item is a SKU and a quantity.")]}) from None
-        if not _positive_int(sku_id):
+        if not _positive_int(sku_id, maximum=ID_MAX):
             raise InvalidInput({f"items.{index}.sku": [_("Unknown SKU.")]})
-        if not _positive_int(qty):
+        if not _positive_int(qty, maximum=INT_MAX) or quantities[sku_id] + qty > INT_MAX:
             raise InvalidInput(
-                {f"items.{index}.quantity": [_("The quantity must be a whole number above 0.")]}
+                {
+                    f"items.{index}.quantity": [
+                        _("The quantity must be a whole number from 1 to %(max)s.") % {"max": INT_MAX}
+                    ]
+                }
             )
         quantities[sku_id] += qty
     return sorted(quantities.items())
@@ -360,8 +366,9 @@ def adjust_stock(
     value = new_stock if new_stock is not None else delta
     if not isinstance(value, int) or isinstance(value, bool):
         raise InvalidInput({field: [_("Stock is a whole number.")]})
+    parse_int(value, field=field)  # fits the integer column, or InvalidInput on the field
     if abs(value) > MAX_STOCK:
-        raise InvalidInput({field: [_("Stock is at most %(n)s.") % {"n": MAX_STOCK}]})
+        raise InvalidInput({field: [_("The stock cannot be more than %(max)s.") % {"max": MAX_STOCK}]})
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
         raise InvalidInput({"note": [_("A note has at most 200 characters.")]})
@@ -381,10 +388,10 @@ def adjust_stock(
                 "n": -change,
             }
         raise InvalidInput({field: [message]})
+    if current + change > MAX_STOCK:
+        raise InvalidInput({field: [_("The stock cannot be more than %(max)s.") % {"max": MAX_STOCK}]})
     if change == 0:
         return None
-    if current + change > MAX_STOCK:
-        raise InvalidInput({field: [_("Stock is at most %(n)s.") % {"n": MAX_STOCK}]})
     applied, _failed = _apply_changes(
         [(sku_id, change)], reason=reason, reference=reference, note=note, actor=actor, active_only=False
     )

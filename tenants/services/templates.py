@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from tenants.errors import InvalidInput
 from tenants.images import MB, validate_image_upload
+from tenants.inputs import parse_int
 from tenants.models import StoreTemplate
 from tenants.services.operator import record_operator_action
 
@@ -20,7 +21,7 @@ MAX_PREVIEW_BYTES = 2 * MB
 MAX_PREVIEW_SIDE = 4000
 
 COLOUR_RE = re.compile(r"^#[0-9a-f]{6}$")
-RADIUS_RE = re.compile(r"^(\d{1,2})(px)?$")
+RADIUS_RE = re.compile(r"^([0-9]{1,2})(px)?$")
 CODE_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 
 
@@ -89,10 +90,8 @@ def _clean_common(
     elif len(cleaned["name"]) > 80:
         errors["name"] = [_("A name has at most 80 characters.")]
     try:
-        cleaned["sort_order"] = int(sort_order or 0)
-        if not 0 <= cleaned["sort_order"] <= 1000:
-            raise ValueError
-    except (TypeError, ValueError):
+        cleaned["sort_order"] = parse_int(sort_order or 0, field="sort_order", minimum=0, maximum=1000)
+    except InvalidInput:
         errors["sort_order"] = [_("Order is a whole number from 0 to 1000.")]
     cleaned["theme"] = _clean_theme(theme or {}, errors)
     cleaned["home_sections"] = _clean_sections(home_sections, errors)

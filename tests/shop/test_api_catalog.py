@@ -328,7 +328,7 @@ def test_adjust_stock_and_read_the_movements(owner_api_a, store_a):
 def test_an_order_too_large_for_the_column_is_refused_on_its_field(owner_api_a, path):
     response = owner_api_a.post(path, {"name": "排序", "sort_order": 2**31}, format="json")
     assert response.status_code == 400
-    assert response.json()["sort_order"] == ["The order is a whole number from -1000000 to 1000000."]
+    assert response.json()["sort_order"] == ["Enter a whole number from -2147483648 to 2147483647."]
 
 
 def test_categories_crud_with_the_tree_rules(owner_api_a, store_a):

@@ -197,7 +197,7 @@ def test_a_stock_that_is_not_a_number_is_refused(owner_client_a, store_a):
     response = owner_client_a.post("/console/products/new/", data)
 
     assert response.status_code == 400
-    assert "Enter a whole number." in text(response)
+    assert "Enter a whole number using the digits 0 to 9." in text(response)
     with schema_context(store_a.schema_name):
         assert not Product.objects.exists()
 

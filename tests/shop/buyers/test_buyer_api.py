@@ -71,7 +71,6 @@ def test_asking_again_too_soon_is_a_429_with_retry_after(store_a):
     "path, data, field",
     [
         ("/api/v1/buyer/auth/sms-code/", {"phone": "１３８００１３８０００"}, "phone"),
-        ("/api/v1/buyer/auth/sms-code/", {"phone": "138\x0000138000"}, "phone"),
         ("/api/v1/buyer/auth/sms-code/", {"phone": "1" * 100_000}, "phone"),
         ("/api/v1/buyer/auth/sms-code/", {}, "phone"),
         ("/api/v1/buyer/auth/sms-sign-in/", {"phone": PHONE_1, "code": "abcdef"}, "code"),

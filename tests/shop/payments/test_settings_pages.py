@@ -126,12 +126,10 @@ def test_a_refused_form_never_echoes_the_secrets_it_was_given(owner_client_a, st
 @pytest.mark.parametrize(
     "values",
     [
-        {"wechat_mchid": "1230\x000109"},
         {"stripe_publishable_key": "pk_test_" + "a" * 5000},
         {"wechat_private_key": "x" * 50_000},
         {"wechat_private_key": "-----BEGIN PRIVATE KEY-----\n!!!\n-----END PRIVATE KEY-----"},
         {"wechat_mode": "everything"},
-        {"stripe_webhook_secret": "whsec_\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"},
     ],
 )
 def test_bad_input_on_the_page_is_a_400_with_the_field_marked(owner_client_a, store_a, values):
@@ -253,7 +251,6 @@ def test_patch_changes_only_what_it_sends_and_answers_masked(store_a, stripe_key
 @pytest.mark.parametrize(
     ("payload", "field"),
     [
-        ({"wechat_mchid": "12\x0034"}, "wechat_mchid"),
         ({"wechat_private_key": "a" * 100_000}, "wechat_private_key"),
         (
             {"wechat_public_key": "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"},

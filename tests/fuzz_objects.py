@@ -1,0 +1,58 @@
+"""One of each object that a store's pages and API name in their paths, made in the store's schema, for
+the fuzz tests (tests/test_api_fuzz.py, tests/test_pages_fuzz.py): keyed by the path segment that comes
+before the id ("products", "addresses"...) and by the names of other path parameters ("sku_id")."""
+
+import itertools
+
+from django.db import connection
+from django_tenants.utils import schema_context
+
+from shop.models import MerchantNotification
+from shop.services.addresses import AddressInput, add_address
+from tenants.activity.models import ActivityEntry
+from tests.conftest import make_buyer, make_staff
+from tests.shop.factories import make_brand, make_category, make_product
+
+_made = itertools.count(100)
+
+
+def store_objects(store) -> dict:
+    with schema_context(store.schema_name):
+        top = make_category()
+        product = make_product(
+            category=make_category(parent=top),
+            brand=make_brand(),
+            skus=[{"spec_values": ["红"], "stock": 5}, {"spec_values": ["蓝"], "stock": 0}],
+            images=1,
+        )
+        MerchantNotification.objects.get_or_create(kind="low_stock", title="库存不足", body="仅剩 1 件")
+        # Made afresh for every DELETE of the API fuzz: each time another buyer (one per phone number).
+        phone = f"138001{next(_made):05d}"
+        buyer = make_buyer(store, "+86" + phone, name="买家")
+        address = add_address(
+            buyer=buyer,
+            data=AddressInput(
+                contact_name="张三",
+                phone=phone,
+                province_code="310000",
+                city="上海市",
+                district="",
+                detail="人民路 1 号",
+            ),
+        )
+        sku = product.skus.order_by("pk").first()
+        ids = {
+            "products": product.pk,
+            "skus": sku.pk,
+            "sku_id": sku.pk,
+            "images": product.images.get().pk,
+            "image_id": product.images.get().pk,
+            "categories": top.pk,
+            "brands": product.brand_id,
+            "staff": make_staff(store).pk,
+            "activity": ActivityEntry.objects.order_by("pk").first().pk,
+            "addresses": address.pk,
+            "buyer": buyer,
+        }
+    connection.set_schema_to_public()
+    return ids
