@@ -282,6 +282,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "refill-store-pool": {"task": "tenants.tasks.refill_store_pool", "schedule": 60.0},
+    # Parcels in transit: asks the tracking provider about those it has not told us of lately, in every
+    # store (the sandbox's only news; for Kuaidi100, the safety net for a lost push).
+    "refresh-parcel-tracking": {"task": "shop.tasks.refresh_parcel_tracking", "schedule": 30 * 60.0},
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -337,6 +340,22 @@ STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 # WeChat login (web OAuth) for buyers.
 WECHAT_APP_ID = os.environ.get("WECHAT_APP_ID", "")
 WECHAT_APP_SECRET = os.environ.get("WECHAT_APP_SECRET", "")
+# Parcel tracking, one platform account for every store: Kuaidi100 (快递100) once its keys are set — the
+# customer id and key from its console, and a salt of ours (a random string) that signs its pushes. Without
+# them: the sandbox (a made-up timeline) in development and tests, and none in production unless
+# TRACKING_PROVIDER=sandbox (a demo platform), so no real buyer is shown a made-up delivery.
+KUAIDI100_CUSTOMER = os.environ.get("KUAIDI100_CUSTOMER", "").strip()
+KUAIDI100_KEY = os.environ.get("KUAIDI100_KEY", "").strip()
+KUAIDI100_SALT = os.environ.get("KUAIDI100_SALT", "").strip()
+TRACKING_PROVIDER = os.environ.get("TRACKING_PROVIDER", "").strip().lower() or (
+    "kuaidi100" if KUAIDI100_CUSTOMER and KUAIDI100_KEY else "sandbox" if DEBUG or TESTING else "none"
+)
+if TRACKING_PROVIDER not in {"kuaidi100", "sandbox", "none"}:
+    raise ImproperlyConfigured("TRACKING_PROVIDER must be kuaidi100, sandbox or none.")
+if TRACKING_PROVIDER == "kuaidi100" and not (KUAIDI100_CUSTOMER and KUAIDI100_KEY and KUAIDI100_SALT):
+    raise ImproperlyConfigured(
+        "Kuaidi100 tracking needs KUAIDI100_CUSTOMER, KUAIDI100_KEY and KUAIDI100_SALT (which signs pushes)."
+    )
 
 LOGGING = {
     "version": 1,

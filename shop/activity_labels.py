@@ -23,6 +23,7 @@ ACTIONS = {
     "brand.deleted": _("Brand deleted"),
     "shop_settings.updated": _("Shop settings changed"),
     "payment_settings.updated": _("Payment settings changed"),
+    "shipment.state_changed": _("Parcel status changed"),
 }
 TARGETS = {
     "product": _("Product"),
@@ -31,4 +32,5 @@ TARGETS = {
     "brand": _("Brand"),
     "shop_settings": _("Shop settings"),
     "payment_settings": _("Payment settings"),
+    "shipment": _("Parcel"),
 }

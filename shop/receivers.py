@@ -23,3 +23,10 @@ def notify_low_stock(sender, *, sku_id: int, stock: int, threshold: int, **kwarg
         link=reverse("catalog:product_edit", args=[sku.product_id]),
     )
     transaction.on_commit(lambda: tasks.send_low_stock_email.delay(sku_id, stock))
+
+
+@receiver(events.order_shipped, dispatch_uid="shop.track_parcel")
+def track_parcel(sender, *, carrier: str, tracking_number: str, **kwargs):
+    """A parcel shipped (order_shipped is sent once the shipment is committed): subscribe it at the tracking
+    provider from a worker, never in the request that shipped it."""
+    tasks.start_parcel_tracking.delay(carrier, tracking_number)

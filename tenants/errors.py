@@ -42,6 +42,13 @@ class ErrorCode(StrEnum):
     PAYMENT_PROVIDER_UNAVAILABLE = "payment_provider_unavailable"
     PAYMENT_CREDENTIALS_REJECTED = "payment_credentials_rejected"
     INVALID_NOTIFICATION = "invalid_notification"
+    # parcel tracking
+    UNKNOWN_CARRIER = "unknown_carrier"
+    INVALID_TRACKING_NUMBER = "invalid_tracking_number"
+    TRACKING_NOT_CONFIGURED = "tracking_not_configured"
+    TRACKING_PROVIDER_ERROR = "tracking_provider_error"
+    TRACKING_PROVIDER_UNAVAILABLE = "tracking_provider_unavailable"
+    INVALID_TRACKING_PUSH = "invalid_tracking_push"
 
 
 class DomainError(Exception):
