@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from api import webhooks
 from api.store import activity_views, payment_views, shop_views, views
 
 router = DefaultRouter(trailing_slash=True)
@@ -17,6 +18,9 @@ urlpatterns = [
     path("payment-settings/test/", payment_views.PaymentConnectionTest.as_view(), name="api-payment-test"),
     path("wechat-settings/", views.WechatSettingsDetail.as_view(), name="api-wechat-settings"),
     path("auth/token/", views.ObtainToken.as_view(), name="api-token"),
+    # Kuaidi100 posts here, on the host of the store that subscribed the parcel (the name is what
+    # shop.services.tracking_updates reverses for the provider's code).
+    path("webhooks/tracking/kuaidi100/", webhooks.kuaidi100_tracking_push, name="webhook-tracking-kuaidi100"),
     path("schema/", SpectacularAPIView.as_view(urlconf="config.urls_tenant"), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

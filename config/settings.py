@@ -300,6 +300,9 @@ CELERY_BEAT_SCHEDULE = {
     "purge-stale-sms-codes": {"task": "shop.tasks.purge_stale_sms_codes_everywhere", "schedule": 6 * 3600.0},
     # Unpaid orders close, delivered orders complete, stuck refunds are sent again: every minute, per store.
     "order-jobs": {"task": "shop.tasks.run_order_jobs_everywhere", "schedule": 60.0},
+    # Parcels in transit: asks the tracking provider about those it has not told us of lately, in every
+    # store (the sandbox's only news; for Kuaidi100, the safety net for a lost push).
+    "refresh-parcel-tracking": {"task": "shop.tasks.refresh_parcel_tracking", "schedule": 30 * 60.0},
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -382,6 +385,22 @@ TENCENT_SMS_REGION = os.environ.get("TENCENT_SMS_REGION", "ap-guangzhou")
 TENCENT_SMS_TIMEOUT = int(os.environ.get("TENCENT_SMS_TIMEOUT", "10"))
 # A template id per purpose: "sign_in_code=1234567,sign_in_code.en=1234568,sign_in_code.intl=1234569".
 TENCENT_SMS_TEMPLATES = dict(item.split("=", 1) for item in env_list("TENCENT_SMS_TEMPLATES") if "=" in item)
+# Parcel tracking, one platform account for every store: Kuaidi100 (快递100) once its keys are set — the
+# customer id and key from its console, and a salt of ours (a random string) that signs its pushes. Without
+# them: the sandbox (a made-up timeline) in development and tests, and none in production unless
+# TRACKING_PROVIDER=sandbox (a demo platform), so no real buyer is shown a made-up delivery.
+KUAIDI100_CUSTOMER = os.environ.get("KUAIDI100_CUSTOMER", "").strip()
+KUAIDI100_KEY = os.environ.get("KUAIDI100_KEY", "").strip()
+KUAIDI100_SALT = os.environ.get("KUAIDI100_SALT", "").strip()
+TRACKING_PROVIDER = os.environ.get("TRACKING_PROVIDER", "").strip().lower() or (
+    "kuaidi100" if KUAIDI100_CUSTOMER and KUAIDI100_KEY else "sandbox" if DEBUG or TESTING else "none"
+)
+if TRACKING_PROVIDER not in {"kuaidi100", "sandbox", "none"}:
+    raise ImproperlyConfigured("TRACKING_PROVIDER must be kuaidi100, sandbox or none.")
+if TRACKING_PROVIDER == "kuaidi100" and not (KUAIDI100_CUSTOMER and KUAIDI100_KEY and KUAIDI100_SALT):
+    raise ImproperlyConfigured(
+        "Kuaidi100 tracking needs KUAIDI100_CUSTOMER, KUAIDI100_KEY and KUAIDI100_SALT (which signs pushes)."
+    )
 
 LOGGING = {
     "version": 1,

@@ -36,6 +36,7 @@ ACTIONS = {
     "after_sale.rejected": _("After-sales request declined"),
     "after_sale.received": _("Return received"),
     "shipping_rules.updated": _("Shipping rules changed"),
+    "shipment.state_changed": _("Parcel status changed"),
 }
 TARGETS = {
     "product": _("Product"),
@@ -48,4 +49,5 @@ TARGETS = {
     "wechatsettings": _("WeChat settings"),
     "order": _("Order"),
     "after_sale": _("After-sales request"),
+    "shipment": _("Parcel"),
 }

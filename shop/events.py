@@ -30,6 +30,9 @@ order_paid = Signal()  # amount, paid_at
 order_cancelled = Signal()  # reason
 order_shipped = Signal()  # carrier, tracking_number
 order_completed = Signal()  # completed_at
+# The tracking provider says a parcel was signed for (once per shipment).
+# kwargs: order_id, buyer_id, shipment_id, delivered_at (the carrier's time of signing, or None)
+shipment_delivered = Signal()
 # Money went back to the buyer for one line (a partial refund is one event per line it covers).
 # kwargs: order_id, buyer_id, order_line_id, amount (this refund's share of the line), line_refunded
 # (the line's refunded total so far), line_paid (what was paid for the line), refund_id

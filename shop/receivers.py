@@ -51,3 +51,10 @@ def merge_guest_cart(sender, *, user_id: int, previous_session_key: str, **kwarg
     buyer = get_user_model().objects.filter(pk=user_id).first()
     if buyer is not None and previous_session_key:
         merge(session_key=previous_session_key, buyer=buyer)
+
+
+@receiver(events.order_shipped, dispatch_uid="shop.track_parcel")
+def track_parcel(sender, *, carrier: str, tracking_number: str, **kwargs):
+    """A parcel shipped (order_shipped is sent once the shipment is committed): subscribe it at the tracking
+    provider from a worker, never in the request that shipped it."""
+    tasks.start_parcel_tracking.delay(carrier, tracking_number)

@@ -1,16 +1,23 @@
 """Celery tasks of the shop. Queued from inside a store's schema, they run inside it
 (tenant-schemas-celery carries the schema in the message)."""
 
+import logging
+
 from celery import shared_task
 from django.core.mail import send_mail
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from shop.models import SKU, ShopSettings
+from shop.models import SKU, Shipment, ShopSettings
 from shop.services import buyer_auth
+from shop.services.tracking_updates import refresh_due_shipments, start_tracking
+from shop.tracking.base import TrackingProviderError, TrackingUnavailable
+from shop.tracking.registry import tracking_configured, tracking_provider
 from tenants.links import store_url
 from tenants.models import Store
 from tenants.tasks import fan_out
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -103,6 +110,44 @@ def run_order_jobs_everywhere() -> int:
     )
 
 
+@shared_task(autoretry_for=(TrackingUnavailable,), retry_backoff=60, max_retries=5)
+def start_parcel_tracking(carrier: str, tracking_number: str) -> bool:
+    """Subscribe a parcel that just shipped at the tracking provider (or ask the sandbox about it at once).
+    Retried while the provider is unreachable; a refusal is logged, and the periodic refresh still asks
+    about the parcel later. Returns whether it was subscribed."""
+    if not tracking_configured():
+        return False
+    shipment = (
+        Shipment.objects.select_related("order")
+        .filter(carrier=carrier, tracking_number=tracking_number)
+        .first()
+    )
+    store = Store.objects.filter(schema_name=connection.schema_name).first()
+    if shipment is None or store is None:
+        return False
+    try:
+        start_tracking(shipment=shipment, store=store)
+    except TrackingUnavailable:
+        raise  # for autoretry_for
+    except TrackingProviderError as error:
+        logger.warning(
+            "could not subscribe %s %s: %s (%s)", carrier, tracking_number, error.message, error.provider_code
+        )
+        return False
+    return True
+
+
 @shared_task
-def subscribe_tracking(shipment_id: int) -> None:
-    """Ask the tracking provider to follow a new shipment (set up once the tracking layer lands)."""
+def refresh_store_tracking() -> int:
+    """In a store: ask about its parcels in transit that have had no news lately. Returns how many."""
+    if not tracking_configured():
+        return 0
+    return refresh_due_shipments(provider=tracking_provider())
+
+
+@shared_task
+def refresh_parcel_tracking() -> int:
+    """From beat (in public): one `refresh_store_tracking` per live store. Returns how many were queued."""
+    if not tracking_configured():
+        return 0
+    return fan_out(refresh_store_tracking)

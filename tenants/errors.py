@@ -54,6 +54,13 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "rate_limited"
     # an outside provider (SMS, WeChat) refused or could not be reached
     PROVIDER_UNAVAILABLE = "provider_unavailable"
+    # parcel tracking
+    UNKNOWN_CARRIER = "unknown_carrier"
+    INVALID_TRACKING_NUMBER = "invalid_tracking_number"
+    TRACKING_NOT_CONFIGURED = "tracking_not_configured"
+    TRACKING_PROVIDER_ERROR = "tracking_provider_error"
+    TRACKING_PROVIDER_UNAVAILABLE = "tracking_provider_unavailable"
+    INVALID_TRACKING_PUSH = "invalid_tracking_push"
 
 
 class DomainError(Exception):

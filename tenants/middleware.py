@@ -27,7 +27,9 @@ class StoreResolverMiddleware(TenantMainMiddleware):
 
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-ALWAYS_OPEN = ("/static/", "/media/", "/healthz", "/ping", "/i18n/")
+# Provider pushes report what already happened (a parcel moved): they are recorded while a store is
+# suspended too, or the provider would retry them in vain.
+ALWAYS_OPEN = ("/static/", "/media/", "/healthz", "/ping", "/i18n/", "/api/v1/webhooks/")
 # What buyers use over the API: closed with the storefront.
 BUYER_API = ("/api/v1/shop/", "/api/v1/buyer/")
 

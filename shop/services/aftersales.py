@@ -234,11 +234,10 @@ def ship_return(*, buyer, after_sale: AfterSale | int, carrier: str, tracking_nu
             _("This request is a refund only: nothing is sent back."), code=ErrorCode.ILLEGAL_TRANSITION
         )
     _require(after_sale, Status.APPROVED, doing=_("shipped back"))
-    code = carriers.parse_carrier(carrier)
-    if code is None:
-        raise InvalidInput({"carrier": [_("Choose a carrier from the list.")]})
+    chosen = carriers.parse_carrier(carrier)
+    code = chosen.code
     after_sale.return_carrier = code
-    after_sale.return_tracking_number = carriers.check_number(code, tracking_number)
+    after_sale.return_tracking_number = carriers.check_tracking_number(chosen, tracking_number)
     _step(
         after_sale,
         Status.RETURNED,

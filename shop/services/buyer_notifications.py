@@ -60,7 +60,9 @@ def _order_link(order: Order) -> str:
 
 
 def order_paid(*, order_id: int) -> None:
-    order = Order.objects.get(pk=order_id)
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None:
+        return
     notify(
         buyer_id=order.buyer_id,
         kind="order_paid",
@@ -75,7 +77,9 @@ def order_paid(*, order_id: int) -> None:
 def order_shipped(*, order_id: int, carrier: str, tracking_number: str) -> None:
     from shop.tracking.carriers import carrier_name
 
-    order = Order.objects.get(pk=order_id)
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None:
+        return
     notify(
         buyer_id=order.buyer_id,
         kind="order_shipped",

@@ -170,10 +170,9 @@ def ship_order(*, order: Order | int, actor, carrier: str, tracking_number: str)
 
     order = lock_order(order)
     require_status(order, Status.PAID, doing=_("shipped"))
-    carrier_code = carriers.parse_carrier(carrier)
-    if carrier_code is None:
-        raise InvalidInput({"carrier": [_("Choose a carrier from the list.")]})
-    number = carriers.check_number(carrier_code, tracking_number)
+    chosen = carriers.parse_carrier(carrier)
+    carrier_code = chosen.code
+    number = carriers.check_tracking_number(chosen, tracking_number)
     if Shipment.objects.filter(carrier=carrier_code, tracking_number=number).exists():
         raise InvalidInput({"tracking_number": [_("This tracking number is already used by another order.")]})
     now = timezone.now()
@@ -197,6 +196,7 @@ def ship_order(*, order: Order | int, actor, carrier: str, tracking_number: str)
         target=order,
         changes={"status": ["paid", "shipped"], "tracking": [None, f"{carrier_code} {number}"]},
     )
+    # Once per parcel: the tracking layer subscribes it from a worker (shop/receivers.py).
     events.send_on_commit(
         events.order_shipped,
         order_id=order.pk,
@@ -204,14 +204,7 @@ def ship_order(*, order: Order | int, actor, carrier: str, tracking_number: str)
         carrier=carrier_code,
         tracking_number=number,
     )
-    transaction.on_commit(lambda: _subscribe_tracking(shipment.pk))
     return shipment
-
-
-def _subscribe_tracking(shipment_id: int) -> None:
-    from shop import tasks
-
-    tasks.subscribe_tracking.delay(shipment_id)
 
 
 def _complete(order: Order, *, actor, role: str) -> Order:
