@@ -15,11 +15,12 @@ stays cancelled: the buyer is told and gets the money back)."""
 import logging
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shop import events
-from shop.models import Order, OrderEvent, Payment, ProviderNotification, Refund
+from shop.models import Order, OrderEvent, OrderLine, Payment, ProviderNotification, Refund
 from shop.payments.base import (
     Channel,
     EventKind,
@@ -270,13 +271,15 @@ def complete_refund(*, refund: Refund, provider_refund_id: str = "") -> Refund:
     refund.status, refund.completed_at = Refund.Status.SUCCEEDED, timezone.now()
     refund.provider_refund_id = provider_refund_id or refund.provider_refund_id
     refund.save(update_fields=["status", "completed_at", "provider_refund_id"])
-    lines = list(refund.lines.select_related("order_line"))
-    if lines:
+    if refund.lines.exists():
+        # The order first (every change of its amounts holds it), then its lines as they are now.
         order = order_services.lock_order(refund.order_id)
-        for refund_line in lines:
+        for refund_line in refund.lines.select_related("order_line"):
             line = refund_line.order_line
-            line.refunded_amount += refund_line.amount
-            line.save(update_fields=["refunded_amount"])
+            OrderLine.objects.filter(pk=line.pk).update(
+                refunded_amount=F("refunded_amount") + refund_line.amount
+            )
+            line.refresh_from_db(fields=["refunded_amount"])
             events.send_on_commit(
                 events.order_item_refunded,
                 order_id=order.pk,
@@ -287,8 +290,7 @@ def complete_refund(*, refund: Refund, provider_refund_id: str = "") -> Refund:
                 line_paid=line.paid_amount,
                 refund_id=refund.pk,
             )
-        order.refunded_amount += refund.amount
-        order.save(update_fields=["refunded_amount"])
+        Order.objects.filter(pk=order.pk).update(refunded_amount=F("refunded_amount") + refund.amount)
         order_services.add_event(
             order, OrderEvent.Kind.REFUNDED, message=f"{refund.amount}", refund=refund.out_refund_no
         )
