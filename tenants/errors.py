@@ -53,6 +53,7 @@ class ErrorCode(StrEnum):
     # limits on how often something may be asked for (sign-in codes)
     RATE_LIMITED = "rate_limited"
     # an outside provider (SMS, WeChat) refused or could not be reached
+    PROVIDER_ERROR = "provider_error"
     PROVIDER_UNAVAILABLE = "provider_unavailable"
     # parcel tracking
     UNKNOWN_CARRIER = "unknown_carrier"
@@ -163,9 +164,33 @@ class RateLimited(DomainError):
         return {"retry_after": self.retry_after} if self.retry_after is not None else {}
 
 
-class ProviderUnavailable(DomainError):
-    """An outside provider (the SMS gateway, WeChat) refused the call or could not be reached. The
-    message is for the user; what the provider said is logged, never shown."""
+class ProviderError(DomainError):
+    """An outside provider (payments, parcel tracking, the SMS gateway, WeChat) refused or failed a call.
+    The message is for the user; `provider` and its own `provider_code` ("ORDERPAID", a Kuaidi100
+    returnCode) go to the log and the API's details, never into the message."""
+
+    status_code = 502
+    default_code = ErrorCode.PROVIDER_ERROR
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str = "",
+        provider_code: str = "",
+        code: ErrorCode | None = None,
+        field: str | None = None,
+    ):
+        super().__init__(message, code=code, field=field)
+        self.provider = provider
+        self.provider_code = provider_code
+
+    def details(self) -> dict:
+        return {"provider": self.provider, "provider_code": self.provider_code} if self.provider else {}
+
+
+class ProviderUnavailable(ProviderError):
+    """The provider could not be reached or failed on its side (a timeout, a 5xx): try again later."""
 
     status_code = 503
     default_code = ErrorCode.PROVIDER_UNAVAILABLE

@@ -10,6 +10,7 @@ input is a clear 4xx in the console, the storefront and the API, never a 500 fro
 - money: `tenants.money.to_money`, with a field message.
 """
 
+import datetime
 import re
 
 from django.utils.translation import gettext as _
@@ -139,3 +140,17 @@ def clean_text(value, *, field: str) -> str:
     if has_control_characters(text):
         _refuse(field, _("Remove the invisible control characters (such as a NUL byte) from this text."))
     return text
+
+
+def filter_text(value, *, limit: int) -> str:
+    """A search or filter word from a query string: control characters dropped (not refused — a filter
+    link is not a form), trimmed and cut to `limit`."""
+    return _CONTROL_CHARACTERS.sub("", "" if value is None else str(value)).strip()[:limit]
+
+
+def date_or_none(value) -> datetime.date | None:
+    """A YYYY-MM-DD filter value, or None when it is not one (the filter is off)."""
+    try:
+        return datetime.date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        return None

@@ -19,7 +19,7 @@ from typing import ClassVar, NamedTuple
 
 from django.utils.translation import gettext as _
 
-from tenants.errors import Conflict, DomainError, ErrorCode, InvalidInput
+from tenants.errors import Conflict, DomainError, ErrorCode, InvalidInput, ProviderError
 from tenants.money import MoneyError, to_money
 
 # A notification whose signed timestamp is further than this from our clock is refused: a replay of an old,
@@ -104,22 +104,10 @@ class InvalidNotification(DomainError):
         self.reason = reason
 
 
-class PaymentProviderError(DomainError):
-    """The provider refused or failed a call (an HTTP 4xx/5xx, an error object). `provider_code` is the
-    provider's own error code ("ORDERPAID", "card_declined"), for the log and the API's details."""
+class PaymentProviderError(ProviderError):
+    """A payment provider refused or failed a call (an HTTP 4xx/5xx, an error object)."""
 
-    status_code = 502
     default_code = ErrorCode.PAYMENT_PROVIDER_ERROR
-
-    def __init__(
-        self, message: str, *, provider: str, provider_code: str = "", code: ErrorCode | None = None
-    ):
-        super().__init__(message, code=code)
-        self.provider = provider
-        self.provider_code = provider_code
-
-    def details(self) -> dict:
-        return {"provider": self.provider, "provider_code": self.provider_code}
 
 
 class ProviderUnavailable(PaymentProviderError):

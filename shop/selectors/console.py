@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from shop.models import SKU, Category, MerchantNotification, Product, ProductImage, StockMovement
 from tenants.errors import InvalidInput, NotFound
-from tenants.inputs import id_or_none, parse_bool, parse_choice, parse_id
+from tenants.inputs import filter_text, id_or_none, parse_bool, parse_choice, parse_id
 
 CONSOLE_SORTS = {
     "-created": gettext_lazy("newest first"),
@@ -85,7 +85,7 @@ class ProductFilters:
                 return default
 
         return cls(
-            search=_search_text(params.get("search", "")),
+            search=filter_text(params.get("search"), limit=100),
             status=read(parse_choice, "status", "", choices=Product.Status.values),
             category=read(parse_id, "category", None),
             brand=read(parse_id, "brand", None),
@@ -106,11 +106,6 @@ class ProductFilters:
             low_stock_only=self.low_stock_only,
             sort=self.sort,
         )
-
-
-def _search_text(value) -> str:
-    # Control characters (a NUL cannot even reach PostgreSQL) are dropped from a search, not refused.
-    return "".join(ch for ch in str(value or "") if ch.isprintable()).strip()[:100]
 
 
 def _id(value) -> int | None:

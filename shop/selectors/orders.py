@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from shop.models import AfterSale, AfterSaleEvent, Order, OrderEvent, OrderLine, Refund, Shipment
 from tenants.errors import NotFound
+from tenants.inputs import date_or_none, filter_text, id_or_none
 
 Status = Order.Status
 
@@ -112,17 +113,6 @@ def buyer_after_sale(*, buyer, number) -> AfterSale:
 # --- the console ---------------------------------------------------------------------------------------
 
 
-def _day(value) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        return None
-
-
-def _word(value, limit: int) -> str:
-    return "".join(ch for ch in str(value or "") if ch.isprintable()).strip()[:limit]
-
-
 @dataclass(frozen=True)
 class OrderFilters:
     """The console's and the API's order list filters: status, date_from / date_to (placed, YYYY-MM-DD
@@ -142,12 +132,12 @@ class OrderFilters:
         status, source = params.get("status", ""), params.get("source", "")
         return cls(
             status=status if status in Status.values else "",
-            date_from=_day(params.get("date_from")),
-            date_to=_day(params.get("date_to")),
-            payment=_word(params.get("payment"), 16),
+            date_from=date_or_none(params.get("date_from")),
+            date_to=date_or_none(params.get("date_to")),
+            payment=filter_text(params.get("payment"), limit=16),
             source=source if source in Order.Source.values else "",
             after_sale=str(params.get("after_sale", "")).strip().lower() in ("1", "true", "yes", "on"),
-            search=_word(params.get("search"), 40),
+            search=filter_text(params.get("search"), limit=40),
         )
 
     @property
@@ -200,10 +190,7 @@ class OrderFilters:
 
 
 def console_order(*, pk) -> Order:
-    value = str(pk or "").strip()
-    if not (value.isascii() and value.isdigit() and 0 < int(value) < 2**63):
-        raise NotFound(_("This order does not exist."))
-    order = _detail(Order.objects.select_related("buyer").filter(pk=int(value))).first()
+    order = _detail(Order.objects.select_related("buyer").filter(pk=id_or_none(pk) or 0)).first()
     if order is None:
         raise NotFound(_("This order does not exist."))
     return order
@@ -230,7 +217,6 @@ def after_sale_queue(*, queue: str = "open") -> QuerySet[AfterSale]:
 
 
 def console_after_sale(*, pk) -> AfterSale:
-    value = str(pk or "").strip()
     found = (
         AfterSale.objects.select_related("order_line__order", "buyer")
         .prefetch_related(
@@ -238,7 +224,7 @@ def console_after_sale(*, pk) -> AfterSale:
             Prefetch("events", queryset=AfterSaleEvent.objects.order_by("created_at", "id")),
             Prefetch("refunds", queryset=Refund.objects.order_by("created_at", "id")),
         )
-        .filter(pk=int(value) if value.isascii() and value.isdigit() and 0 < int(value) < 2**63 else 0)
+        .filter(pk=id_or_none(pk) or 0)
         .first()
     )
     if found is None:

@@ -13,6 +13,7 @@ from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
 
 from shop.models import SKU, Brand, Category, Product, ProductImage
 from tenants.errors import NotFound
+from tenants.inputs import filter_text, id_or_none
 from tenants.money import MoneyError, to_money
 
 SORTS = ("relevance", "sales", "price_asc", "price_desc", "newest")
@@ -161,9 +162,9 @@ class StorefrontFilters:
     def parse(cls, params) -> "StorefrontFilters":
         sort = params.get("sort", "")
         return cls(
-            q="".join(ch for ch in str(params.get("q", "")) if ch.isprintable()).strip()[:100],
-            category=_id(params.get("category")),
-            brand=_id(params.get("brand")),
+            q=filter_text(params.get("q"), limit=100),
+            category=id_or_none(params.get("category")),
+            brand=id_or_none(params.get("brand")),
             price_min=_price(params.get("price_min")),
             price_max=_price(params.get("price_max")),
             sort=sort if sort in SORTS else "relevance",
@@ -183,11 +184,6 @@ class StorefrontFilters:
             price_max=self.price_max,
             sort=self.sort,
         )
-
-
-def _id(value) -> int | None:
-    value = str(value or "").strip()
-    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) < 2**63 else None
 
 
 def _price(value) -> Decimal | None:
@@ -248,7 +244,7 @@ def product_page(pk) -> ProductPage:
 def product_detail(pk) -> Product:
     """An on-sale product with its gallery and active SKUs prefetched. NotFound for anything else —
     drafts, off-sale products and other stores' ids look exactly like a product that never existed."""
-    pk = pk if isinstance(pk, int) else _id(pk)
+    pk = pk if isinstance(pk, int) else id_or_none(pk)
     if pk is None:
         raise NotFound("This product is no longer available.")
     product = (

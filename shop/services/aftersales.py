@@ -31,6 +31,7 @@ from shop.services import orders as order_services
 from shop.services.numbers import new_number
 from tenants import activity
 from tenants.errors import Conflict, ErrorCode, InvalidInput, NotFound
+from tenants.inputs import id_or_none, parse_int
 from tenants.money import MoneyError, to_money
 
 Status = AfterSale.Status
@@ -118,12 +119,12 @@ def _text(value, key: str, *, limit: int, required: bool) -> str:
 @transaction.atomic
 def request_after_sale(*, buyer, data: AfterSaleInput) -> AfterSale:
     """The buyer asks for a refund (or a return and refund) of one line of a paid order of theirs."""
-    line_id = data.order_line_id
-    if isinstance(line_id, str) and line_id.strip().isascii() and line_id.strip().isdigit():
-        line_id = int(line_id.strip())
-    if not isinstance(line_id, int) or isinstance(line_id, bool) or not 0 < line_id < 2**63:
-        raise NotFound(_("This item is not in your orders."))
-    line = OrderLine.objects.select_related("order").filter(pk=line_id, order__buyer=buyer).first()
+    line_id = id_or_none(data.order_line_id)
+    line = (
+        OrderLine.objects.select_related("order").filter(pk=line_id, order__buyer=buyer).first()
+        if line_id
+        else None
+    )
     if line is None:
         raise NotFound(_("This item is not in your orders."))
     order = order_services.lock_order(line.order_id)
@@ -155,13 +156,15 @@ def request_after_sale(*, buyer, data: AfterSaleInput) -> AfterSale:
             {"amount": [_("At most %(amount)s can be refunded for this item.") % {"amount": left}]},
             code=ErrorCode.REFUND_TOO_LARGE,
         )
-    quantity = data.quantity
-    if isinstance(quantity, str) and quantity.strip().isascii() and quantity.strip().isdigit():
-        quantity = int(quantity.strip())
-    if quantity in ("", None):
-        quantity = 0
-    if not isinstance(quantity, int) or isinstance(quantity, bool) or not 0 <= quantity <= line.quantity:
-        raise InvalidInput({"quantity": [_("Between 0 and %(n)s units.") % {"n": line.quantity}]})
+    try:
+        quantity = parse_int(
+            data.quantity if data.quantity not in ("", None) else 0,
+            field="quantity",
+            minimum=0,
+            maximum=line.quantity,
+        )
+    except InvalidInput:
+        raise InvalidInput({"quantity": [_("Between 0 and %(n)s units.") % {"n": line.quantity}]}) from None
     if data.kind == AfterSale.Kind.RETURN_AND_REFUND and quantity == 0:
         quantity = line.quantity
     photos = [photo for photo in data.photos or () if photo]

@@ -9,16 +9,17 @@ from django.utils.translation import gettext as _
 from shop.models import SKU, Cart, CartLine
 from shop.services.pricing import MAX_QUANTITY, line_problem
 from tenants.errors import InvalidInput, NotFound
+from tenants.inputs import ID_MAX, parse_int
 
 MAX_LINES = 100
 
 
-def _int(value, *, key: str, message: str, minimum: int = 1, maximum: int = 2**63 - 1) -> int:
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        value = int(value.strip())
-    if not isinstance(value, int) or isinstance(value, bool) or not minimum <= value <= maximum:
-        raise InvalidInput({key: [message]})
-    return value
+def _int(value, *, key: str, message: str, minimum: int = 1, maximum: int = ID_MAX) -> int:
+    """A whole number through the input layer, refused with this service's own message."""
+    try:
+        return parse_int(value, field=key, minimum=minimum, maximum=maximum)
+    except InvalidInput:
+        raise InvalidInput({key: [message]}) from None
 
 
 def _quantity(value) -> int:

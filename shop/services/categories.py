@@ -11,6 +11,7 @@ from shop.services import fields, media
 from shop.services.fields import FieldErrors
 from tenants import activity
 from tenants.errors import Conflict, ErrorCode, InvalidInput, NotFound
+from tenants.inputs import parse_id
 from tenants.updates import model_update
 
 FIELDS = ("name", "parent", "icon", "sort_order", "is_visible")
@@ -157,13 +158,10 @@ def _reorder(ids: list[int], *, actor) -> None:
 @transaction.atomic
 def reorder_categories(*, actor, ordered_ids) -> None:
     """Set sort_order from the given order (ids of siblings)."""
-    ids = []
-    for pk in ordered_ids or ():
-        if isinstance(pk, str) and pk.strip().isascii() and pk.strip().isdigit():
-            pk = int(pk.strip())
-        if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk < 2**63:
-            raise InvalidInput({"order": [_("Unknown category.")]})
-        ids.append(pk)
+    try:
+        ids = [parse_id(pk, field="order") for pk in ordered_ids or ()]
+    except InvalidInput:
+        raise InvalidInput({"order": [_("Unknown category.")]}) from None
     _reorder(ids, actor=actor)
 
 

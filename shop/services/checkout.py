@@ -17,6 +17,7 @@ from shop.services import inventory
 from shop.services.numbers import new_number
 from shop.services.pricing import MAX_QUANTITY, Quote, quote
 from tenants.errors import Conflict, ErrorCode, InvalidInput, NotFound
+from tenants.inputs import ID_MAX, parse_int
 from tenants.money import MoneyError, to_money
 
 MAX_LINES = 50
@@ -40,12 +41,12 @@ class CheckoutInput:
     from_cart: bool = False
 
 
-def _positive(value, *, key: str, message: str, maximum: int = 2**63 - 1) -> int:
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        value = int(value.strip())
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= maximum:
-        raise InvalidInput({key: [message]})
-    return value
+def _positive(value, *, key: str, message: str, maximum: int = ID_MAX) -> int:
+    """A whole number from 1 through the input layer, refused with this service's own message."""
+    try:
+        return parse_int(value, field=key, minimum=1, maximum=maximum)
+    except InvalidInput:
+        raise InvalidInput({key: [message]}) from None
 
 
 def _lines(raw) -> list[tuple[int, int]]:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from tenants.errors import InvalidInput
+from tenants.inputs import clean_text, id_or_none
 from tenants.money import MoneyError, to_money
 
 MAX_PRICE = Decimal("99999999.99")
@@ -30,11 +31,20 @@ class FieldErrors(dict):
 
 def text(value, key: str, errors: FieldErrors, *, max_length: int, required=False, label=None) -> str:
     value = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
+    no_control_characters(value, key, errors)
     if required and not value:
         errors.add(key, _("%(label)s is required.") % {"label": label or _("This field")})
     elif len(value) > max_length:
         errors.add(key, _("At most %(n)s characters.") % {"n": max_length})
     return value
+
+
+def no_control_characters(value: str, key: str, errors: FieldErrors) -> None:
+    # Also refused at the request edge; the importer and tasks call the services too.
+    try:
+        clean_text(value, field=key)
+    except InvalidInput as error:
+        errors.add(key, error.message)
 
 
 def money(value, key: str, errors: FieldErrors, *, required: bool, allow_zero=False, label=None):
@@ -105,12 +115,11 @@ def existing(model, value, key: str, errors: FieldErrors, message: str):
         return None
     if isinstance(value, model):
         return value
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        value = int(value.strip())
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 2**63:
+    pk = id_or_none(value)
+    if pk is None:
         errors.add(key, message)
         return None
-    found = model.objects.filter(pk=value).first()
+    found = model.objects.filter(pk=pk).first()
     if found is None:
         errors.add(key, message)
     return found

@@ -14,6 +14,7 @@ from shop.services.fields import FieldErrors
 from shop.services.products import announce_published, delete_products
 from tenants import activity
 from tenants.errors import InvalidInput
+from tenants.inputs import parse_id
 
 MAX_BULK = 1000
 # The actions, in the order the console offers them.
@@ -38,13 +39,10 @@ class BulkResult:
 
 
 def _ids(product_ids) -> list[int]:
-    ids = set()
-    for pk in product_ids or ():
-        if isinstance(pk, str) and pk.strip().isascii() and pk.strip().isdigit():
-            pk = int(pk.strip())
-        if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk < 2**63:
-            raise InvalidInput({"ids": [_("Choose products from the list.")]})
-        ids.add(pk)
+    try:
+        ids = {parse_id(pk, field="ids") for pk in product_ids or ()}
+    except InvalidInput:
+        raise InvalidInput({"ids": [_("Choose products from the list.")]}) from None
     if not ids:
         raise InvalidInput({"ids": [_("Select at least one product.")]})
     if len(ids) > MAX_BULK:

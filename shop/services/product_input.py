@@ -210,6 +210,7 @@ def _tags(value, errors: FieldErrors) -> list[str]:
         tag = str(raw).strip()
         if not tag or tag in tags:
             continue
+        fields.no_control_characters(tag, "tags", errors)
         if len(tag) > 30:
             errors.add("tags", _("A tag has at most 30 characters: %(tag)s") % {"tag": tag[:40]})
         tags.append(tag)
@@ -236,6 +237,7 @@ def _specs(value: tuple[SpecInput, ...], errors: FieldErrors) -> list[dict]:
             typed = str(raw).strip()
             if not typed:
                 continue
+            fields.no_control_characters(typed, f"specs.{i}.values", errors)
             if typed in values:
                 errors.add(f"specs.{i}.values", _("The value %(value)s is listed twice.") % {"value": typed})
                 continue
@@ -412,6 +414,7 @@ def validate_product_input(data: ProductInput, *, product_id: int | None = None)
     subtitle = fields.text(data.subtitle, "subtitle", errors, max_length=200)
     share_copy = fields.text(data.share_copy, "share_copy", errors, max_length=500)
     description = data.description or ""
+    fields.no_control_characters(description, "description", errors)
     if len(description) > MAX_DESCRIPTION:
         errors.add("description", _("The description is too long."))
     description = sanitize_description(description)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import ClassVar, NamedTuple
 
 from shop.models import Shipment
-from tenants.errors import Conflict, DomainError, ErrorCode
+from tenants.errors import Conflict, DomainError, ErrorCode, ProviderError
 
 State = Shipment.State
 
@@ -52,22 +52,11 @@ class TrackingNotConfigured(Conflict):
     default_code = ErrorCode.TRACKING_NOT_CONFIGURED
 
 
-class TrackingProviderError(DomainError):
-    """The provider refused or failed a query or subscription. `provider_code` is its own code (Kuaidi100's
-    `returnCode`, "HTTP_404", "NETWORK"), for the log and the API's details."""
+class TrackingProviderError(ProviderError):
+    """The tracking provider refused or failed a query or subscription (`provider_code`: Kuaidi100's
+    `returnCode`, "HTTP_404", "NETWORK")."""
 
-    status_code = 502
     default_code = ErrorCode.TRACKING_PROVIDER_ERROR
-
-    def __init__(
-        self, message: str, *, provider: str, provider_code: str = "", code: ErrorCode | None = None
-    ):
-        super().__init__(message, code=code)
-        self.provider = provider
-        self.provider_code = provider_code
-
-    def details(self) -> dict:
-        return {"provider": self.provider, "provider_code": self.provider_code}
 
 
 class TrackingUnavailable(TrackingProviderError):

@@ -7,22 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tenants.activity.models import ActivityEntry
-
-
-def _id(value) -> int | None:
-    value = str(value or "").strip()
-    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) < 2**63 else None
-
-
-def _day(value) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        return None
-
-
-def _word(value, limit: int) -> str:
-    return "".join(ch for ch in str(value or "") if ch.isprintable()).strip()[:limit]
+from tenants.inputs import date_or_none, filter_text, id_or_none
 
 
 @dataclass(frozen=True)
@@ -41,13 +26,13 @@ class ActivityFilters:
     @classmethod
     def parse(cls, params) -> "ActivityFilters":
         return cls(
-            actor=_id(params.get("actor")),
-            action=_word(params.get("action"), 60),
-            target_type=_word(params.get("target_type"), 40),
-            target_id=_word(params.get("target_id"), 64),
-            date_from=_day(params.get("date_from")),
-            date_to=_day(params.get("date_to")),
-            search=_word(params.get("search"), 100),
+            actor=id_or_none(params.get("actor")),
+            action=filter_text(params.get("action"), limit=60),
+            target_type=filter_text(params.get("target_type"), limit=40),
+            target_id=filter_text(params.get("target_id"), limit=64),
+            date_from=date_or_none(params.get("date_from")),
+            date_to=date_or_none(params.get("date_to")),
+            search=filter_text(params.get("search"), limit=100),
         )
 
     @property
