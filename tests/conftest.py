@@ -11,6 +11,7 @@ Tests that need real commits (races, browser tests) use `committed_db` and clean
 import threading
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.core.files.storage import storages
 from django.db import connection
@@ -79,12 +80,17 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
 
 @pytest.fixture(autouse=True)
 def _clean_slate():
-    """Every test starts in public with an empty test Redis and SMS outbox, and leaves the same way."""
+    """Every test starts in public, in the default language, with an empty test Redis and SMS outbox, and
+    leaves the same way (a request that switched the language must not leak it into the next test)."""
+    from django.utils import translation
+
     connection.set_schema_to_public()
+    translation.activate(settings.LANGUAGE_CODE)
     _flush_test_redis()
     sms.outbox.clear()
     yield
     connection.set_schema_to_public()
+    translation.deactivate()
     _flush_test_redis()
     sms.outbox.clear()
 

@@ -5,6 +5,7 @@ frozen input the storefront's form builds (`to_input`)."""
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from api.fields import CharField, InputSerializer
 from shop.models import Address
 from shop.regions import CODE_CHOICES
 from shop.selectors.buyers import wechat_avatar_url
@@ -13,10 +14,8 @@ from shop.services.addresses import AddressInput
 from shop.services.buyer_profile import ProfileInput
 
 
-class SmsCodeRequestSerializer(serializers.Serializer):
-    phone = serializers.CharField(
-        max_length=32, help_text="A mobile number: 13800138000, +86 138 0013 8000, …"
-    )
+class SmsCodeRequestSerializer(InputSerializer):
+    phone = CharField(max_length=32, help_text="A mobile number: 13800138000, +86 138 0013 8000, …")
 
 
 class SmsCodeSentSerializer(serializers.Serializer):
@@ -25,18 +24,18 @@ class SmsCodeSentSerializer(serializers.Serializer):
     resend_in = serializers.IntegerField(help_text="Seconds before another code may be asked for")
 
 
-class SmsSignInSerializer(serializers.Serializer):
-    phone = serializers.CharField(max_length=32)
-    code = serializers.CharField(max_length=16, help_text="The 6-digit code from the text message")
+class SmsSignInSerializer(InputSerializer):
+    phone = CharField(max_length=32)
+    code = CharField(max_length=16, help_text="The 6-digit code from the text message")
 
 
-class WechatMiniSignInSerializer(serializers.Serializer):
-    code = serializers.CharField(max_length=128, help_text="The code wx.login() gave the mini-program")
+class WechatMiniSignInSerializer(InputSerializer):
+    code = CharField(max_length=128, help_text="The code wx.login() gave the mini-program")
 
 
-class PhoneBindSerializer(serializers.Serializer):
-    phone = serializers.CharField(max_length=32)
-    code = serializers.CharField(max_length=16, help_text="The code sent to that number (auth/sms-code/)")
+class PhoneBindSerializer(InputSerializer):
+    phone = CharField(max_length=32)
+    code = CharField(max_length=16, help_text="The code sent to that number (auth/sms-code/)")
 
 
 class BuyerSerializer(serializers.ModelSerializer):
@@ -60,8 +59,8 @@ class BuyerTokenSerializer(serializers.Serializer):
     buyer = BuyerSerializer()
 
 
-class ProfileUpdateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=40, required=False, allow_blank=True)
+class ProfileUpdateSerializer(InputSerializer):
+    name = CharField(max_length=40, required=False, allow_blank=True)
     avatar = serializers.FileField(
         required=False, help_text="PNG, JPEG, WebP or GIF, at most 2 MB (multipart)"
     )
@@ -96,14 +95,14 @@ class AddressSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AddressInputSerializer(serializers.Serializer):
-    contact_name = serializers.CharField(max_length=40)
-    phone = serializers.CharField(max_length=32, help_text="Stored in E.164")
+class AddressInputSerializer(InputSerializer):
+    contact_name = CharField(max_length=40)
+    phone = CharField(max_length=32, help_text="Stored in E.164")
     province_code = serializers.ChoiceField(choices=CODE_CHOICES, help_text="GB/T 2260 province code")
-    city = serializers.CharField(max_length=40)
-    district = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    detail = serializers.CharField(max_length=200, help_text="Street, building, room")
-    postal_code = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
+    city = CharField(max_length=40)
+    district = CharField(max_length=40, required=False, allow_blank=True, default="")
+    detail = CharField(max_length=200, help_text="Street, building, room")
+    postal_code = CharField(max_length=10, required=False, allow_blank=True, default="")
     is_default = serializers.BooleanField(
         required=False,
         default=False,

@@ -3,6 +3,7 @@ ever carries one in full. Input serializers only parse; shop.services.payment_se
 
 from rest_framework import serializers
 
+from api.fields import InputSerializer
 from shop.models import PaymentSettings
 from shop.payments.registry import PROVIDER_CODES
 from shop.services.payment_settings import PEM_MAX_LENGTH
@@ -49,7 +50,7 @@ def _text(max_length: int, **extra):
     return serializers.CharField(required=False, allow_blank=True, max_length=max_length, **extra)
 
 
-class PaymentSettingsInputSerializer(serializers.Serializer):
+class PaymentSettingsInputSerializer(InputSerializer):
     """PATCH: only the fields sent change."""
 
     wechat_enabled = serializers.BooleanField(required=False)
@@ -69,7 +70,7 @@ class PaymentSettingsInputSerializer(serializers.Serializer):
     stripe_webhook_secret = _text(255, write_only=True, help_text=_KEEPS)
 
 
-class ConnectionTestInputSerializer(serializers.Serializer):
+class ConnectionTestInputSerializer(InputSerializer):
     provider = serializers.ChoiceField(choices=PROVIDER_CODES)
 
 

@@ -88,7 +88,7 @@ class WechatSettingsSerializer(serializers.Serializer):
         }
 
 
-class WechatSettingsInputSerializer(serializers.Serializer):
+class WechatSettingsInputSerializer(InputSerializer):
     official_app_id = serializers.CharField(max_length=32, required=False, allow_blank=True)
     official_app_secret = serializers.CharField(
         max_length=64, required=False, allow_blank=True, write_only=True, help_text="left out: kept as it is"

@@ -530,7 +530,6 @@ def import_products(*, store, file, filename: str, actor) -> ImportResult:
             else:
                 # The file carries no description, share copy or video: those stay as they are.
                 product = products.update_product(
-                    store=store,
                     product=plan.existing,
                     expected_version=plan.existing.version,
                     actor=actor,

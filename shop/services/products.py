@@ -222,7 +222,6 @@ def _sku_changes(locked: Product, valid: ValidProduct, *, actor, stock_reason) -
 @transaction.atomic
 def update_product(
     *,
-    store,
     product: Product | int,
     expected_version,
     actor,
@@ -296,9 +295,7 @@ def save_product(
     if product is None:
         saved = create_product(store=store, actor=actor, data=data)
     else:
-        saved = update_product(
-            store=store, product=product, expected_version=expected_version, actor=actor, data=data
-        )
+        saved = update_product(product=product, expected_version=expected_version, actor=actor, data=data)
     if new_images:
         media.add_product_images(product=saved, files=list(new_images), actor=actor)
     if clear_video:

@@ -143,12 +143,11 @@ def create_product(*, store, actor=None, **fields) -> Product:
     return products.create_product(store=store, actor=actor, data=ProductInput.build(**fields))
 
 
-def update_product(*, store, product, expected_version, actor=None, **fields) -> Product:
-    """update_product with the fields of a ProductInput as keywords."""
+def update_product(*, store=None, product, expected_version, actor=None, **fields) -> Product:
+    """update_product with the fields of a ProductInput as keywords (`store` is accepted for symmetry
+    with create_product and not needed)."""
     data = ProductInput.build(**fields)
-    return products.update_product(
-        store=store, product=product, expected_version=expected_version, actor=actor, data=data
-    )
+    return products.update_product(product=product, expected_version=expected_version, actor=actor, data=data)
 
 
 def save_product(*, store, product=None, expected_version=None, actor=None, **fields) -> Product:
