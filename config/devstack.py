@@ -256,6 +256,8 @@ BANNER = """
   Platform (landing, signup)   http://{domain}:{port}/
   Operator console             http://{domain}:{port}/operator/      operator@fenxiao.local / fenxiao-operator
   Demo store (storefront)      http://demo.{domain}:{port}/
+  Demo buyer (storefront)      http://demo.{domain}:{port}/account/sign-in/  138 0013 8000 (小林)
+                               its sign-in code is texted to this log (the console SMS backend)
   Demo merchant console        http://demo.{domain}:{port}/console/  owner@demo.local / fenxiao-demo
   Distributor centre           http://demo.{domain}:{port}/distributor/
   API docs                     http://{domain}:{port}/api/v1/docs/   http://demo.{domain}:{port}/api/v1/docs/

@@ -1,14 +1,21 @@
 """Demo catalogue for the "鲜果小铺" demo store: categories, brands and a dozen fruit and gift products
 with specs, prices, stock, share copy and generated pictures. Idempotent: products are keyed by their
-code (DEMO-xx), categories and brands by name, so running it again adds nothing."""
+code (DEMO-xx), categories and brands by name, so running it again adds nothing.
+
+The catalogue is made as of CATALOGUE_AGE ago (shop/demo_clock.py), before the demo's orders
+(shop/demo_orders.py, up to four weeks old): a product's history and stock movements then begin with its
+creation and initial stock, not with sales from before it existed."""
 
 import io
 import itertools
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
+from shop.demo_clock import frozen_at
 from shop.models import Brand, Category, Product
 from shop.services import brands, categories, media, products
 from shop.services.brands import BrandInput
@@ -35,6 +42,7 @@ CATEGORIES = [
 RETIRED_ICONS = {"\N{RED APPLE}", "\N{WRAPPED PRESENT}", "\N{PEANUTS}"}
 CATEGORY_PICTURE_SIDE = 240
 BRANDS = ["烟台果园", "丹东莓园"]
+CATALOGUE_AGE = timedelta(days=40)
 
 
 def _combos(specs, prices, stocks, **extra):
@@ -309,6 +317,11 @@ def _brands(owner) -> dict[str, Brand]:
 
 @transaction.atomic
 def seed(store, owner) -> None:
+    with frozen_at(timezone.now() - CATALOGUE_AGE):
+        _seed(store, owner)
+
+
+def _seed(store, owner) -> None:
     category_of = _categories(owner)
     brand_of = _brands(owner)
     for (

@@ -14,8 +14,9 @@ from tenants.services.signup import open_store
 
 OPERATOR = ("operator@fenxiao.local", "fenxiao-operator")
 OWNER = ("owner@demo.local", "fenxiao-demo")
-# Store apps that know how to fill a demo store: each has demo.seed(store, owner).
-DEMO_SEEDERS = ("shop.demo", "referral.demo")
+# Store apps that know how to fill a demo store: each has seed(store, owner). The demo orders come last:
+# an order snapshots its buyer's referral chain when it is placed, so the distributors are there first.
+DEMO_SEEDERS = ("shop.demo", "referral.demo", "shop.demo_orders")
 
 
 class Command(BaseCommand):
