@@ -20,6 +20,7 @@ from typing import ClassVar, NamedTuple
 from django.utils.translation import gettext as _
 
 from tenants.errors import Conflict, DomainError, ErrorCode, InvalidInput, ProviderError
+from tenants.errors import ProviderUnavailable as OutsideProviderUnavailable
 from tenants.money import MoneyError, to_money
 
 # A notification whose signed timestamp is further than this from our clock is refused: a replay of an old,
@@ -110,7 +111,7 @@ class PaymentProviderError(ProviderError):
     default_code = ErrorCode.PAYMENT_PROVIDER_ERROR
 
 
-class ProviderUnavailable(PaymentProviderError):
+class ProviderUnavailable(PaymentProviderError, OutsideProviderUnavailable):
     """The provider could not be reached or failed on its side (5xx, timeout): try again later."""
 
     status_code = 503

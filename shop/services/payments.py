@@ -26,10 +26,12 @@ from shop.payments.base import (
     EventKind,
     InvalidNotification,
     PaymentNotConfigured,
+    PaymentProviderError,
     PaymentRequest,
     PaymentStart,
     ProviderEvent,
     RefundRequest,
+    RefundResult,
     RefundStatus,
     choose_wechat_channel,
 )
@@ -37,7 +39,7 @@ from shop.payments.registry import available_providers, provider_for
 from shop.services import orders as order_services
 from shop.services.numbers import new_number
 from tenants import activity
-from tenants.errors import Conflict, ErrorCode, InvalidInput, NotFound
+from tenants.errors import Conflict, ErrorCode, InvalidInput, NotFound, ProviderUnavailable
 from tenants.links import store_url
 
 logger = logging.getLogger(__name__)
@@ -237,7 +239,27 @@ def submit_refund(*, store, refund: Refund | int) -> Refund:
     if refund.status != Refund.Status.PENDING:
         return refund
     payment = refund.payment
-    result = provider_for(store, payment.provider).refund(
+    try:
+        result = _ask_for_refund(store, refund, payment)
+    except ProviderUnavailable:
+        raise  # still pending: retry_pending_refunds sends it again later
+    except PaymentProviderError as error:
+        # The provider refused it outright (not paid, more than the payment, a closed account): say so.
+        result = RefundResult(status=RefundStatus.FAILED, provider_refund_id="", message=error.message)
+    with transaction.atomic():
+        locked = Refund.objects.select_for_update().get(pk=refund.pk)
+        if result.status == RefundStatus.SUCCEEDED:
+            complete_refund(refund=locked, provider_refund_id=result.provider_refund_id)
+        elif result.status == RefundStatus.FAILED:
+            fail_refund(refund=locked, message=result.message)
+        elif result.provider_refund_id and not locked.provider_refund_id:
+            locked.provider_refund_id = result.provider_refund_id
+            locked.save(update_fields=["provider_refund_id"])
+    return Refund.objects.get(pk=refund.pk)
+
+
+def _ask_for_refund(store, refund: Refund, payment: Payment):
+    return provider_for(store, payment.provider).refund(
         RefundRequest(
             out_trade_no=payment.out_trade_no,
             out_refund_no=refund.out_refund_no,
@@ -249,16 +271,6 @@ def submit_refund(*, store, refund: Refund | int) -> Refund:
             provider_payment_id=payment.provider_payment_id,
         )
     )
-    with transaction.atomic():
-        locked = Refund.objects.select_for_update().get(pk=refund.pk)
-        if result.status == RefundStatus.SUCCEEDED:
-            complete_refund(refund=locked, provider_refund_id=result.provider_refund_id)
-        elif result.status == RefundStatus.FAILED:
-            fail_refund(refund=locked, message=result.message)
-        elif result.provider_refund_id and not locked.provider_refund_id:
-            locked.provider_refund_id = result.provider_refund_id
-            locked.save(update_fields=["provider_refund_id"])
-    return Refund.objects.get(pk=refund.pk)
 
 
 def complete_refund(*, refund: Refund, provider_refund_id: str = "") -> Refund:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import ClassVar, NamedTuple
 
 from shop.models import Shipment
-from tenants.errors import Conflict, DomainError, ErrorCode, ProviderError
+from tenants.errors import Conflict, DomainError, ErrorCode, ProviderError, ProviderUnavailable
 
 State = Shipment.State
 
@@ -59,7 +59,7 @@ class TrackingProviderError(ProviderError):
     default_code = ErrorCode.TRACKING_PROVIDER_ERROR
 
 
-class TrackingUnavailable(TrackingProviderError):
+class TrackingUnavailable(TrackingProviderError, ProviderUnavailable):
     """The provider could not be reached or failed on its side (a timeout, a 5xx): try again later."""
 
     status_code = 503

@@ -159,3 +159,45 @@ def test_the_buyer_is_told_when_paid_and_when_a_refund_is_decided(shop, eager_ta
     assert titles == ["order_paid", "after_sale_approved", "after_sale_refunded"]
     texts = [m.text for m in sms.outbox if m.phone == shop.buyer.phone]
     assert len(texts) == 3 and order.number in texts[0] and "Payment received" in texts[0]
+
+
+def test_a_refund_the_provider_refuses_is_marked_failed_and_the_merchant_told(
+    shop, paid_order, eager_tasks, monkeypatch
+):
+    from shop.models import MerchantNotification
+    from shop.payments.base import PaymentProviderError
+    from shop.payments.sandbox import SandboxProvider
+
+    def refuse(self, request):
+        raise PaymentProviderError("closed account", provider="sandbox", provider_code="CLOSED")
+
+    monkeypatch.setattr(SandboxProvider, "refund", refuse)
+    request = ask(shop, line_of(paid_order, shop.small), "10")
+    with eager_tasks(execute=True):
+        aftersales.approve_after_sale(actor=owner_of(shop.store), after_sale=request)
+
+    refund = Refund.objects.get(after_sale=request)
+    assert (refund.status, refund.failure) == (Refund.Status.FAILED, "closed account")
+    assert MerchantNotification.objects.filter(kind="refund_failed").exists()
+    line_of(paid_order, shop.small).refresh_from_db()
+    assert line_of(paid_order, shop.small).refunded_amount == 0
+
+
+def test_a_provider_that_cannot_be_reached_leaves_the_refund_to_be_sent_again(shop, paid_order, monkeypatch):
+    from shop.payments.base import ProviderUnavailable
+    from shop.payments.sandbox import SandboxProvider
+    from shop.services import payments
+
+    request = ask(shop, line_of(paid_order, shop.small), "10")
+    aftersales.approve_after_sale(actor=owner_of(shop.store), after_sale=request)
+    refund = Refund.objects.get(after_sale=request)
+
+    def down(self, request):
+        raise ProviderUnavailable("timeout", provider="sandbox", provider_code="NETWORK")
+
+    monkeypatch.setattr(SandboxProvider, "refund", down)
+    with pytest.raises(ProviderUnavailable):
+        payments.submit_refund(store=shop.store, refund=refund)
+    assert Refund.objects.get(pk=refund.pk).status == Refund.Status.PENDING
+    monkeypatch.undo()
+    assert payments.submit_refund(store=shop.store, refund=refund).status == Refund.Status.SUCCEEDED
