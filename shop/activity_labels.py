@@ -1,6 +1,7 @@
 """How the shop's actions and objects read in the store's activity log (registered when the app loads)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 ACTIONS = {
     "product.created": _("Product created"),
@@ -47,7 +48,8 @@ TARGETS = {
     "payment_settings": _("Payment settings"),
     "user": _("User"),
     "wechatsettings": _("WeChat settings"),
-    "order": _("Order"),
+    # "Order" alone is a sort order elsewhere in the catalogue
+    "order": pgettext_lazy("activity target", "Order"),
     "after_sale": _("After-sales request"),
     "shipment": _("Parcel"),
 }
