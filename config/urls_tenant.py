@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("ping", health.ping, name="ping"),
     path("console/", include("frontend.urls.console_catalog")),
+    path("console/", include("frontend.urls.console_orders")),
     path("console/", include("frontend.urls.console")),
     path("distributor/", include("frontend.urls.distributor")),
     path("api/v1/", include("api.urls_tenant")),

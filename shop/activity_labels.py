@@ -48,7 +48,8 @@ TARGETS = {
     "payment_settings": _("Payment settings"),
     "user": _("User"),
     "wechatsettings": _("WeChat settings"),
-    "order": pgettext_lazy("a purchase", "Order"),
+    # "Order" alone is a sort order elsewhere in the catalogue
+    "order": pgettext_lazy("activity target", "Order"),
     "after_sale": _("After-sales request"),
     "shipment": _("Parcel"),
 }

@@ -3,11 +3,14 @@ the fuzz tests (tests/test_api_fuzz.py, tests/test_pages_fuzz.py): keyed by the 
 before the id ("products", "addresses"...) and by the names of other path parameters ("sku_id")."""
 
 import itertools
+import uuid
 
 from django.db import connection
 from django_tenants.utils import schema_context
 
 from shop.models import MerchantNotification
+from shop.payments.registry import provider_for
+from shop.services import aftersales, checkout, payments
 from shop.services.addresses import AddressInput, add_address
 from tenants.activity.models import ActivityEntry
 from tests.conftest import make_buyer, make_staff
@@ -41,6 +44,7 @@ def store_objects(store) -> dict:
             ),
         )
         sku = product.skus.order_by("pk").first()
+        order, after_sale = _paid_order_with_a_request(store, buyer, address, sku)
         ids = {
             "products": product.pk,
             "skus": sku.pk,
@@ -52,7 +56,33 @@ def store_objects(store) -> dict:
             "staff": make_staff(store).pk,
             "activity": ActivityEntry.objects.order_by("pk").first().pk,
             "addresses": address.pk,
+            "orders": order.pk,
+            "after-sales": after_sale.pk,
             "buyer": buyer,
         }
     connection.set_schema_to_public()
     return ids
+
+
+def _paid_order_with_a_request(store, buyer, address, sku):
+    """An order of one `sku`, paid through the sandbox, with a refund asked for part of it."""
+    order = checkout.place_order(
+        buyer=buyer,
+        data=checkout.CheckoutInput(
+            lines=((sku.pk, 1),), address_id=address.pk, idempotency_key=uuid.uuid4().hex
+        ),
+    )
+    payment, _started = payments.start_payment(
+        store=store, order=order, buyer=buyer, provider_code="sandbox", return_url="/"
+    )
+    headers, body = provider_for(store, "sandbox").build_notification(
+        kind="payment_succeeded", out_trade_no=payment.out_trade_no, amount=payment.amount
+    )
+    payments.handle_notification(store=store, provider_code="sandbox", headers=headers, body=body)
+    after_sale = aftersales.request_after_sale(
+        buyer=buyer,
+        data=aftersales.AfterSaleInput(
+            order_line_id=order.lines.get().pk, kind="refund_only", amount="1.00", reason="少发了一个"
+        ),
+    )
+    return order, after_sale

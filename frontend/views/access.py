@@ -6,7 +6,8 @@ from functools import wraps
 from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -36,6 +37,31 @@ def staff_required(view=None, *, manager=False):
         return wrapped
 
     return decorator(view) if view else decorator
+
+
+def forbidden(request, message: str, *, back: str, back_label: str):
+    """A staff member's role does not allow the action: 403, nothing changed, and why. HTMX gets the
+    sentence alone; a page gets it with a way back (`back` is a URL name)."""
+    if request.htmx:
+        return HttpResponse(message, status=403)
+    context = {"message": message, "back_url": reverse(back), "back_label": back_label}
+    return render(request, "console/forbidden.html", context, status=403)
+
+
+def role_required(allowed, message: str, *, back: str, back_label: str):
+    """staff_required, and `allowed(user)` (a rule of shop.permissions), else `forbidden`."""
+
+    def decorator(view):
+        @staff_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not allowed(request.user):
+                return forbidden(request, str(message), back=back, back_label=str(back_label))
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
 def buyer_required(view):

@@ -28,6 +28,7 @@ from frontend.forms_console import (
 from frontend.views.access import on_store_host, safe_next, staff_required
 from frontend.views.errors import locked_out
 from shop.selectors.console import product_count
+from shop.selectors.orders import console_order_summary
 from shop.services import wechat
 from tenants.accounts import services as staff_services
 from tenants.errors import DomainError, LockedOut
@@ -189,6 +190,7 @@ def dashboard(request):
         "staff_count": counts["staff"],
         "storefront_url": store_url(store, "/", request=request),
         "hints": _first_run_hints(store, request.user, counts),
+        "orders": console_order_summary(),
     }
     return render(request, "console/dashboard.html", context)
 

@@ -2,8 +2,6 @@
 notifications, shop settings). Each view parses input, calls one shop service and renders the result;
 the rules live in shop/services. Everyone on the staff may look; only catalogue editors may change."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -11,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from frontend.forms import apply_domain_error
@@ -25,7 +23,7 @@ from frontend.forms_catalog import (
     ShopSettingsForm,
     StockAdjustForm,
 )
-from frontend.views.access import safe_next, staff_required
+from frontend.views.access import forbidden, role_required, safe_next, staff_required
 from shop.models import Brand, Category, Product, ShopSettings
 from shop.permissions import can_edit_catalog
 from shop.selectors import console as selectors
@@ -48,24 +46,16 @@ PAGE_SIZE = 20
 MOVEMENTS_PAGE_SIZE = 30
 
 
-def catalog_editor_required(view):
-    """staff_required, and refuse (403, nothing changed) staff whose role may only look."""
-
-    @staff_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not can_edit_catalog(request.user):
-            return _forbidden(request)
-        return view(request, *args, **kwargs)
-
-    return wrapped
+_LOOK_ONLY = gettext_lazy("Your role can look at the catalogue but not change it.")
+_BACK = gettext_lazy("Back to the products")
+# staff_required, and refuse (403, nothing changed) staff whose role may only look.
+catalog_editor_required = role_required(
+    can_edit_catalog, _LOOK_ONLY, back="catalog:products", back_label=_BACK
+)
 
 
 def _forbidden(request):
-    message = _("Your role can look at the catalogue but not change it.")
-    if request.htmx:
-        return HttpResponse(message, status=403)
-    return render(request, "console/catalog/forbidden.html", {"message": message}, status=403)
+    return forbidden(request, str(_LOOK_ONLY), back="catalog:products", back_label=str(_BACK))
 
 
 def _error_text(error: DomainError) -> str:

@@ -3,14 +3,16 @@ reads always go through the buyer (another buyer's order is NotFound, exactly li
 existed); lists prefetch what they show, so their query count does not grow with their length."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shop.models import AfterSale, AfterSaleEvent, Order, OrderEvent, OrderLine, Refund, Shipment
+from tenants.activity.models import ActivityEntry
 from tenants.errors import NotFound
 from tenants.inputs import date_or_none, filter_text, id_or_none
 
@@ -168,10 +170,9 @@ class OrderFilters:
                 placed_at__gte=datetime.datetime.combine(self.date_from, datetime.time.min, zone)
             )
         if self.date_to:
-            end = datetime.datetime.combine(
-                self.date_to + datetime.timedelta(days=1), datetime.time.min, zone
-            )
-            orders = orders.filter(placed_at__lt=end)
+            # The day's last instant, not the next day's first: the day after 9999-12-31 does not exist.
+            end = datetime.datetime.combine(self.date_to, datetime.time.max, zone)
+            orders = orders.filter(placed_at__lte=end)
         if self.payment:
             orders = orders.filter(payment_provider=self.payment)
         if self.source:
@@ -189,11 +190,68 @@ class OrderFilters:
         return orders.order_by("-placed_at", "-id")
 
 
+def order_status_counts(filters: OrderFilters) -> dict[str, int]:
+    """How many orders each status tab of the console's list holds under the other filters ("all" for
+    their sum), in one query."""
+    by_status = dict(
+        replace(filters, status="").orders().order_by().values_list("status").annotate(n=Count("id"))
+    )
+    counts = {"all": sum(by_status.values())}
+    counts.update({status: by_status.get(status, 0) for status in Status.values})
+    return counts
+
+
 def console_order(*, pk) -> Order:
     order = _detail(Order.objects.select_related("buyer").filter(pk=id_or_none(pk) or 0)).first()
     if order is None:
         raise NotFound(_("This order does not exist."))
     return order
+
+
+def order_activity(order: Order) -> QuerySet[ActivityEntry]:
+    """The store's activity-log entries about an order and its after-sales requests, oldest first. Takes
+    the order as `console_order` gives it (its after-sales prefetched)."""
+    after_sale_ids = [str(a.pk) for line in order.lines.all() for a in line.after_sales.all()]
+    return ActivityEntry.objects.filter(
+        Q(target_type="order", target_id=str(order.pk))
+        | Q(target_type="after_sale", target_id__in=after_sale_ids)
+    ).order_by("created_at", "id")
+
+
+def orders_to_ship(*, limit: int) -> list[str]:
+    """The numbers of the paid orders waiting to ship, the longest waiting first (the bulk-ship template)."""
+    return list(
+        Order.objects.filter(status=Status.PAID)
+        .order_by("paid_at", "id")
+        .values_list("number", flat=True)[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class OrderSummary:
+    """The dashboard's order cards: today in the store's time zone."""
+
+    today: datetime.date
+    orders_today: int
+    paid_today: Decimal
+    to_ship: int
+    open_after_sales: int
+
+
+def console_order_summary(*, now=None) -> OrderSummary:
+    """Today's orders (placed today), what was paid today (refunds not taken off), the paid orders waiting
+    to ship and the open after-sales requests; "today" in the active (the store's) time zone. Two queries
+    whatever the number of orders."""
+    zone = timezone.get_current_timezone()
+    today = timezone.localdate(now or timezone.now(), zone)
+    start = datetime.datetime.combine(today, datetime.time.min, zone)
+    end = start + datetime.timedelta(days=1)
+    totals = Order.objects.order_by().aggregate(
+        orders_today=Count("id", filter=Q(placed_at__gte=start, placed_at__lt=end)),
+        paid_today=Sum("paid_amount", filter=Q(paid_at__gte=start, paid_at__lt=end), default=Decimal("0")),
+        to_ship=Count("id", filter=Q(status=Status.PAID)),
+    )
+    return OrderSummary(today=today, open_after_sales=open_after_sale_count(), **totals)
 
 
 AFTER_SALE_QUEUES = {
@@ -214,6 +272,23 @@ def after_sale_queue(*, queue: str = "open") -> QuerySet[AfterSale]:
     if queue == "closed":
         return requests.exclude(status__in=AfterSale.OPEN).order_by("-created_at", "-id")
     return requests.filter(status__in=AfterSale.OPEN).order_by("created_at", "id")
+
+
+def after_sale_queue_counts() -> dict[str, int]:
+    """How many requests each queue holds, in one query."""
+    by_status = dict(AfterSale.objects.order_by().values_list("status").annotate(n=Count("id")))
+    open_count = sum(by_status.get(status, 0) for status in AfterSale.OPEN)
+    return {
+        "open": open_count,
+        "requested": by_status.get(AfterSale.Status.REQUESTED, 0),
+        "returned": by_status.get(AfterSale.Status.RETURNED, 0),
+        "closed": sum(by_status.values()) - open_count,
+    }
+
+
+def open_after_sale_count() -> int:
+    """The requests that wait for the merchant or for their refund (the console nav's badge)."""
+    return AfterSale.objects.filter(status__in=AfterSale.OPEN).count()
 
 
 def console_after_sale(*, pk) -> AfterSale:

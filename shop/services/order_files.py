@@ -38,6 +38,8 @@ _HEADER_WORDS = {
     "carrier": ("carrier", "快递公司", "物流公司", "快递"),
     "tracking_number": ("tracking_number", "tracking", "运单号", "快递单号", "物流单号"),
 }
+# The headers of the template the console hands out, as Chinese courier software writes them.
+SHIP_TEMPLATE_HEADER = ("订单号", "快递公司", "运单号")
 MAX_SHIP_ROWS = 2000
 
 
@@ -82,6 +84,16 @@ def export_orders_csv(orders) -> bytes:
                 order.buyer_note,
             ]
         )
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def bulk_ship_template_csv(order_numbers) -> bytes:
+    """The bulk-ship file to fill in: the Chinese headers courier software uses, and a row per order
+    number given (the orders waiting to ship) with the carrier and tracking number left empty."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(SHIP_TEMPLATE_HEADER)
+    writer.writerows([number, "", ""] for number in order_numbers)
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -16,6 +16,7 @@ import logging
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -333,6 +334,10 @@ def fail_refund(*, refund: Refund, message: str) -> Refund:
         title=_("A refund of %(amount)s failed (order %(number)s)")
         % {"amount": refund.amount, "number": refund.order.number},
         body=refund.failure,
+        # The notice opens the request the refund was for (or the order, for a payment sent back).
+        link=reverse("orders:after_sale", args=[refund.after_sale_id])
+        if refund.after_sale_id
+        else reverse("orders:order", args=[refund.order_id]),
     )
     activity.record(
         actor=None,
