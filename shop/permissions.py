@@ -1,5 +1,6 @@
-"""Who may change the catalogue (products, stock, categories, brands, imports, shop settings) and who may see
-or change the payment settings. Both faces ask here: the console's pages and the store API."""
+"""Who may change the catalogue (products, stock, categories, brands, imports, shop settings), who may see
+or change the payment settings, and who handles orders and after-sales. Both faces ask here: the console's
+pages and the store API."""
 
 from tenants.accounts.models import User
 
@@ -33,3 +34,28 @@ def can_view_payment_settings(user) -> bool:
 
 def can_change_payment_settings(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_store_staff and user.can_manage_store)
+
+
+# Everyone on the staff reads orders and after-sales (finance included). The owner, administrators and
+# operations staff ship and cancel orders; the owner, administrators and customer service decide
+# after-sales requests.
+ORDER_HANDLER_ROLES = (User.Role.OWNER, User.Role.ADMIN, User.Role.OPERATIONS)
+AFTER_SALE_HANDLER_ROLES = (User.Role.OWNER, User.Role.ADMIN, User.Role.CUSTOMER_SERVICE)
+
+
+def can_handle_orders(user) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_store_staff
+        and user.role in ORDER_HANDLER_ROLES
+    )
+
+
+def can_handle_after_sales(user) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_store_staff
+        and user.role in AFTER_SALE_HANDLER_ROLES
+    )

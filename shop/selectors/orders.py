@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shop.models import AfterSale, AfterSaleEvent, Order, OrderEvent, OrderLine, Refund, Shipment
-from tenants.errors import NotFound
+from shop.payments.registry import PROVIDER_CODES
+from tenants.errors import InvalidInput, NotFound
+from tenants.inputs import parse_bool, parse_choice
 
 Status = Order.Status
 
@@ -24,6 +26,8 @@ BUYER_TABS = {
     "completed": gettext_lazy("Completed"),
     "after_sale": gettext_lazy("After-sales"),
 }
+# What a search of the order list reads (an order number, a phone number): longer text is cut.
+SEARCH_MAX = 40
 _TAB_STATUS = {
     "to_pay": Status.PENDING_PAYMENT,
     "to_ship": Status.PAID,
@@ -112,11 +116,11 @@ def buyer_after_sale(*, buyer, number) -> AfterSale:
 # --- the console ---------------------------------------------------------------------------------------
 
 
-def _day(value) -> datetime.date | None:
+def _parse_day(value, *, field: str) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(str(value or "").strip())
+        return datetime.date.fromisoformat(str(value).strip())
     except ValueError:
-        return None
+        raise InvalidInput({field: [_("Enter a date as YYYY-MM-DD.")]}) from None
 
 
 def _word(value, limit: int) -> str:
@@ -125,9 +129,11 @@ def _word(value, limit: int) -> str:
 
 @dataclass(frozen=True)
 class OrderFilters:
-    """The console's and the API's order list filters: status, date_from / date_to (placed, YYYY-MM-DD
-    in the store's time zone), payment (provider), source, after_sale (1: with an open request), search
-    (an order number, or the buyer's or recipient's phone). Unreadable values are ignored."""
+    """The console's and the API's order list filters (and the export's, which takes the list's): status,
+    date_from / date_to (placed, YYYY-MM-DD in the store's time zone), payment (provider), source,
+    after_sale (yes: with an open request), search (an order number, or the buyer's or recipient's
+    phone). In the console an unreadable value is ignored (a filter link is not a form); the API parses
+    `strict`ly, answering a 400 that names the parameter."""
 
     status: str = ""
     date_from: datetime.date | None = None
@@ -138,16 +144,26 @@ class OrderFilters:
     search: str = ""
 
     @classmethod
-    def parse(cls, params) -> "OrderFilters":
-        status, source = params.get("status", ""), params.get("source", "")
+    def parse(cls, params, *, strict: bool = False) -> "OrderFilters":
+        def read(parser, name, default, **options):
+            value = params.get(name)
+            if value is None or (value == "" and not strict):
+                return default
+            try:
+                return parser(value, field=name, **options)
+            except InvalidInput:
+                if strict:
+                    raise
+                return default
+
         return cls(
-            status=status if status in Status.values else "",
-            date_from=_day(params.get("date_from")),
-            date_to=_day(params.get("date_to")),
-            payment=_word(params.get("payment"), 16),
-            source=source if source in Order.Source.values else "",
-            after_sale=str(params.get("after_sale", "")).strip().lower() in ("1", "true", "yes", "on"),
-            search=_word(params.get("search"), 40),
+            status=read(parse_choice, "status", "", choices=Status.values),
+            date_from=read(_parse_day, "date_from", None),
+            date_to=read(_parse_day, "date_to", None),
+            payment=read(parse_choice, "payment", "", choices=PROVIDER_CODES),
+            source=read(parse_choice, "source", "", choices=Order.Source.values),
+            after_sale=read(parse_bool, "after_sale", False),
+            search=_word(params.get("search"), SEARCH_MAX),
         )
 
     @property
@@ -178,10 +194,9 @@ class OrderFilters:
                 placed_at__gte=datetime.datetime.combine(self.date_from, datetime.time.min, zone)
             )
         if self.date_to:
-            end = datetime.datetime.combine(
-                self.date_to + datetime.timedelta(days=1), datetime.time.min, zone
-            )
-            orders = orders.filter(placed_at__lt=end)
+            # The day's last instant, not the next day's first: the day after 9999-12-31 does not exist.
+            end = datetime.datetime.combine(self.date_to, datetime.time.max, zone)
+            orders = orders.filter(placed_at__lte=end)
         if self.payment:
             orders = orders.filter(payment_provider=self.payment)
         if self.source:
