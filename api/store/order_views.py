@@ -23,14 +23,13 @@ from api.store.order_serializers import (
     RejectSerializer,
     ShipFileResultSerializer,
     ShipFileSerializer,
-    ShippingRulesInputSerializer,
-    ShippingRulesSerializer,
     ShipSerializer,
     StaffAfterSaleDetailSerializer,
     StaffAfterSaleSerializer,
     StaffOrderDetailSerializer,
     StaffOrderListSerializer,
 )
+from api.store.shipping_serializers import ShippingRulesInputSerializer, ShippingRulesSerializer
 from shop.models import Order, RegionShippingFee, ShopSettings
 from shop.payments.registry import PROVIDER_CODES
 from shop.permissions import can_edit_catalog, can_handle_after_sales, can_handle_orders
