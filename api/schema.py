@@ -4,7 +4,8 @@ tests hold the API to it):
 - every operation may answer 400 (a body, parameter or path the input layer refuses: a message per
   field at fault, or `detail` and `code`) and 403 (a permission, the wrong host, a suspended store, a
   plan limit); 401 where a token is read, 404 where the path names an object or the list is paginated,
-  415 where a body is read, 429 where the view is throttled — each as JSON, never another media type;
+  415 where a body is read, 429 where the view is throttled — each as JSON, never another media type,
+  like any other refusal a view declares (a payment provider's 502 or 503);
 - a PATCH body names at least one field (api.fields.InputSerializer);
 - strings sent in parameters and request bodies hold no control character (the request edge refuses
   them anywhere, tenants.inputs), and a request body has only the fields it documents (the input
@@ -53,6 +54,10 @@ class AutoSchema(SpectacularAutoSchema):
         for code in self._error_codes(responses):
             response = responses.setdefault(code, {"description": ERROR_DESCRIPTIONS[code]})
             response.setdefault("content", error)
+        # A refusal a view declares itself (a provider's 502 or 503) is the same JSON.
+        for code, response in responses.items():
+            if code[0] in "45":
+                response.setdefault("content", error)
         return responses
 
     def _error_codes(self, responses) -> list[str]:

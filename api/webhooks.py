@@ -1,6 +1,7 @@
-"""Pushes that outside providers post to a store's host. Plain Django views, not DRF endpoints: no session,
-token or CSRF check applies (the provider's signature is the authentication), and they stay out of the
-OpenAPI schema, which documents what API clients call, not what Kuaidi100 calls.
+"""Pushes that outside providers post to a store's host: parcel tracking (Kuaidi100) and payment
+notifications (the sandbox, WeChat Pay, Stripe). Plain Django views, not DRF endpoints: no session, token or
+CSRF check applies (the provider's signature is the authentication), and they stay out of the OpenAPI
+schema, which documents what API clients call, not what Kuaidi100 or WeChat Pay calls.
 
 A push is answered as the provider expects: success once it is recorded — or knowingly ignored, for a parcel
 this store does not have (a retry would not change that) — and a 4xx refusal for a bad signature or body."""
@@ -8,9 +9,11 @@ this store does not have (a retry would not change that) — and a 4xx refusal f
 import logging
 
 from django.http import HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from shop.services import payments
 from shop.services.tracking_updates import record_tracking_push
 from shop.tracking.base import InvalidTrackingPush, TrackingNotConfigured
 from shop.tracking.registry import tracking_provider
@@ -38,3 +41,31 @@ def kuaidi100_tracking_push(request):
         record_tracking_push(push=push)
         answer = provider.acknowledge(True)
     return HttpResponse(answer.body, status=answer.status, content_type=answer.content_type)
+
+
+def _refusal(status: int, message: str) -> JsonResponse:
+    # WeChat Pay's refusal shape ({"code": "FAIL", "message": ...}); the other providers read the status.
+    return JsonResponse({"code": "FAIL", "message": message}, status=status)
+
+
+@csrf_exempt
+@require_POST
+def payment_notification(request, provider: str):
+    """Every payment provider's notifications (payments and refunds) for the store of this host, through
+    the one notification path (shop.services.payments.handle_notification), on the raw body."""
+    store = request_store(request)
+    if store is None:
+        return _refusal(404, "no store here")
+    try:
+        body = request.body
+    except RawPostDataException:
+        # A multipart form was read already (the request edge checks forms): no provider sends one.
+        return _refusal(400, "the body is a form, not a notification")
+    acknowledgement, outcome = payments.handle_notification(
+        store=store, provider_code=provider, headers=request.headers, body=body
+    )
+    if acknowledgement is None:  # an unknown provider, or one this store has not set up
+        return _refusal(404, outcome)
+    return HttpResponse(
+        acknowledgement.body, status=acknowledgement.status, content_type=acknowledgement.content_type
+    )

@@ -334,8 +334,19 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    # Products and stores both have a "status": give each enum its own name.
-    "ENUM_NAME_OVERRIDES": {"ProductStatusEnum": "shop.models.Product.Status"},
+    # Products, stores, orders... all have a "status": give each enum its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "ProductStatusEnum": "shop.models.Product.Status",
+        "OrderStatusEnum": "shop.models.Order.Status",
+        "OrderSourceEnum": "shop.models.Order.Source",
+        "CheckoutSourceEnum": "api.store.cart_serializers.CHECKOUT_SOURCES",
+        "OrderEventKindEnum": "shop.models.OrderEvent.Kind",
+        "AfterSaleStatusEnum": "shop.models.AfterSale.Status",
+        "AfterSaleKindEnum": "shop.models.AfterSale.Kind",
+        "PaymentStatusEnum": "shop.models.Payment.Status",
+        "RefundStatusEnum": "shop.models.Refund.Status",
+        "PaymentProviderEnum": "shop.payments.registry.PROVIDER_CODES",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.document_text_rules",

@@ -1,6 +1,8 @@
 """One of each object that a store's pages and API name in their paths, made in the store's schema, for
 the fuzz tests (tests/test_api_fuzz.py, tests/test_pages_fuzz.py): keyed by the path segment that comes
-before the id ("products", "addresses"...) and by the names of other path parameters ("sku_id")."""
+before the id ("products", "addresses"...) and by the names of other path parameters ("sku_id",
+"order_number"). The buyer's rows (address, cart line, a paid order with an after-sales request, a
+notification) belong to `buyer`, else to a new buyer ("buyer" in the answer)."""
 
 import itertools
 import uuid
@@ -8,9 +10,9 @@ import uuid
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from shop.models import MerchantNotification
+from shop.models import BuyerNotification, MerchantNotification
 from shop.payments.registry import provider_for
-from shop.services import aftersales, checkout, payments
+from shop.services import aftersales, cart, checkout, payments
 from shop.services.addresses import AddressInput, add_address
 from tenants.activity.models import ActivityEntry
 from tests.conftest import make_buyer, make_staff
@@ -19,7 +21,7 @@ from tests.shop.factories import make_brand, make_category, make_product
 _made = itertools.count(100)
 
 
-def store_objects(store) -> dict:
+def store_objects(store, *, buyer=None) -> dict:
     with schema_context(store.schema_name):
         top = make_category()
         product = make_product(
@@ -31,7 +33,7 @@ def store_objects(store) -> dict:
         MerchantNotification.objects.get_or_create(kind="low_stock", title="库存不足", body="仅剩 1 件")
         # Made afresh for every DELETE of the API fuzz: each time another buyer (one per phone number).
         phone = f"138001{next(_made):05d}"
-        buyer = make_buyer(store, "+86" + phone, name="买家")
+        buyer = buyer or make_buyer(store, "+86" + phone, name="买家")
         address = add_address(
             buyer=buyer,
             data=AddressInput(
@@ -45,6 +47,8 @@ def store_objects(store) -> dict:
         )
         sku = product.skus.order_by("pk").first()
         order, after_sale = _paid_order_with_a_request(store, buyer, address, sku)
+        line = cart.add_to_cart(buyer=buyer, sku_id=sku.pk, quantity=1)
+        BuyerNotification.objects.create(buyer=buyer, kind="order_paid", title="已付款")
         ids = {
             "products": product.pk,
             "skus": sku.pk,
@@ -56,8 +60,11 @@ def store_objects(store) -> dict:
             "staff": make_staff(store).pk,
             "activity": ActivityEntry.objects.order_by("pk").first().pk,
             "addresses": address.pk,
+            "lines": line.pk,
             "orders": order.pk,
+            "order_number": order.number,
             "after-sales": after_sale.pk,
+            "after_sale_number": after_sale.number,
             "buyer": buyer,
         }
     connection.set_schema_to_public()

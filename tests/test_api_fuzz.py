@@ -7,6 +7,7 @@ authentication enforced.
 Operations with ids in their path are also sent the ids of real objects of the store, so that reads,
 updates and deletions reach them; DELETE runs last, each against an object made for it."""
 
+import re
 from collections import Counter
 
 import pytest
@@ -59,15 +60,16 @@ def _schema(host):
     )
 
 
-def _path_ids(path: str, ids: dict[str, int]) -> dict[str, int] | None:
+def _path_ids(path: str, ids: dict) -> dict | None:
     """Real values for the path's parameters (/api/v1/<things>/{id}/...), or None without parameters."""
-    if "{id}" not in path:
+    names = re.findall(r"{(\w+)}", path)
+    if not names:
         return None
-    # The segment right before {id} names the object ("/api/v1/shop/products/{id}/" → products).
-    chosen = {"id": ids[path.split("/{id}")[0].rsplit("/", 1)[-1]]}
-    if "{image_id}" in path:
-        chosen["image_id"] = ids["image_id"]
-    return chosen
+    # The segment right before {id} names the object ("/api/v1/shop/products/{id}/" → products); any other
+    # parameter is named by itself ("image_id", "order_number").
+    return {
+        name: ids[path.split("/{id}")[0].rsplit("/", 1)[-1]] if name == "id" else ids[name] for name in names
+    }
 
 
 def _can_break(operation, *, path: bool) -> bool:

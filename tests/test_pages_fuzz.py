@@ -86,7 +86,11 @@ QUERY_NAMES = [
 ]
 HOSTILE_IDS = ["0", "2147483648", "99999999999999999999", "١٢", "%00"]
 # Values a page's own word-parameters take; anything else is a 404.
-WORDS = {"action": ["main", "up", "down", "delete"], "direction": ["up", "down"]}
+WORDS = {
+    "action": ["main", "up", "down", "delete"],
+    "direction": ["up", "down"],
+    "provider": ["sandbox", "wechat", "stripe"],
+}
 # Pages left out: the health check takes no input and waits for a worker; logging out would end the
 # fuzzing client's session.
 SKIPPED = re.compile(r"^(healthz|ping|.*logout/)$")

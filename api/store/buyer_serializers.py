@@ -5,8 +5,8 @@ frozen input the storefront's form builds (`to_input`)."""
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from api.fields import CharField, InputSerializer
-from shop.models import Address
+from api.fields import CharField, IdField, InputSerializer
+from shop.models import Address, BuyerNotification
 from shop.regions import CODE_CHOICES
 from shop.selectors.buyers import wechat_avatar_url
 from shop.services.addresses import FIELDS as ADDRESS_FIELDS
@@ -117,3 +117,21 @@ class AddressInputSerializer(InputSerializer):
                 data.setdefault(name, getattr(current, name))
         data.setdefault("is_default", False)
         return AddressInput(**data)
+
+
+class BuyerNotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BuyerNotification
+        fields = ["id", "kind", "title", "body", "link", "created_at", "read_at"]
+        read_only_fields = fields
+        extra_kwargs = {"link": {"help_text": "A path on the store's host (/orders/<number>/)"}}
+
+
+class NotificationsReadSerializer(InputSerializer):
+    ids = serializers.ListField(
+        child=IdField(), required=False, max_length=1000, help_text="The notifications read; left out, all"
+    )
+
+
+class NotificationsMarkedSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text="How many were unread and now are read")

@@ -3,20 +3,19 @@ import and export. Each endpoint parses its input, calls one shop service and re
 services' domain errors become 4xx answers (api/exceptions.py)."""
 
 import dataclasses
-import json
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, renderers, status
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from api.base import StoreViewSet, StoreWritable
 from api.parsers import FormParser, JSONParser, MultiPartParser
+from api.renderers import CSVRenderer, FileRefusalsInJSON, XLSXRenderer
 from api.store.catalog_permissions import CatalogEditorOrReadOnly
 from api.store.catalog_serializers import (
     BrandInputSerializer,
@@ -69,34 +68,17 @@ PRODUCT_FILTERS = [
 ]
 
 
-class CSVRenderer(renderers.BaseRenderer):
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data if isinstance(data, bytes) else json.dumps(data, default=str).encode()
-
-
-class XLSXRenderer(renderers.BaseRenderer):
-    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    format = "xlsx"
-    charset = None
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data if isinstance(data, bytes) else json.dumps(data, default=str).encode()
-
-
 @extend_schema_view(
     list=extend_schema(parameters=PRODUCT_FILTERS),
     retrieve=extend_schema(responses=ProductDetailSerializer),
 )
-class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogViewSet):
+class ProductViewSet(FileRefusalsInJSON, mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogViewSet):
     """Products of this store with their SKUs. Everyone on the staff reads; owner, administrators and
     operations staff write. An update must carry the `version` it was based on: a stale one answers 409."""
 
     serializer_class = ProductListSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    file_actions = ("export",)
 
     def get_store_queryset(self):
         if self.action == "list":
@@ -111,12 +93,6 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CatalogVi
         product = selectors.product_for_edit(pk=self.kwargs["pk"])
         self.check_object_permissions(self.request, product)
         return product
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        if self.action == "export" and response.status_code >= 400:
-            # A refused export is JSON like every other refusal of the API (its renderers write files).
-            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
-        return super().finalize_response(request, response, *args, **kwargs)
 
     def _detail(self, product, *, code=status.HTTP_200_OK):
         return Response(ProductDetailSerializer(selectors.product_for_edit(pk=product.pk)).data, status=code)

@@ -263,6 +263,8 @@ class Acknowledgement(NamedTuple):
 class PaymentProvider(ABC):
     code: ClassVar[str]
     channels: ClassVar[tuple[str, ...]]
+    # The app whose openid a JSAPI payment pays as (WeChat Pay); empty for a provider without apps.
+    payer_app_id: str = ""
 
     @abstractmethod
     def start(self, request: PaymentRequest) -> PaymentStart:

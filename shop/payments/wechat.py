@@ -196,7 +196,7 @@ class WeChatPayProvider(PaymentProvider):
             raise PaymentNotConfigured(_("The WeChat Pay public key cannot be loaded.")) from exc
 
     @property
-    def _paying_appid(self) -> str:
+    def payer_app_id(self) -> str:
         """The app the buyer pays in (and whose openid JSAPI needs): the store's own app in partner mode when
         it has one, else the signing merchant's app."""
         return self.sub_appid if self.partner and self.sub_appid else self.merchant.appid
@@ -302,7 +302,7 @@ class WeChatPayProvider(PaymentProvider):
     def _jsapi_params(self, prepay_id: str) -> dict:
         """The parameters of WeixinJSBridge "getBrandWCPayRequest" (or wx.chooseWXPay), signed by the library
         with the signing merchant's private key over appId, timeStamp, nonceStr and package."""
-        app_id, stamp, nonce = self._paying_appid, str(int(time.time())), secrets.token_hex(16)
+        app_id, stamp, nonce = self.payer_app_id, str(int(time.time())), secrets.token_hex(16)
         package = f"prepay_id={prepay_id}"
         signature = self._client.sign([app_id, stamp, nonce, package])
         return {

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shop.models import AfterSale, AfterSaleEvent, Order, OrderEvent, OrderLine, Refund, Shipment
+from shop.payments.registry import PROVIDER_CODES
 from tenants.activity.models import ActivityEntry
-from tenants.errors import NotFound
-from tenants.inputs import date_or_none, filter_text, id_or_none
+from tenants.errors import InvalidInput, NotFound
+from tenants.inputs import date_or_none, filter_text, id_or_none, parse_bool, parse_choice
 
 Status = Order.Status
 
@@ -27,6 +28,8 @@ BUYER_TABS = {
     "completed": gettext_lazy("Completed"),
     "after_sale": gettext_lazy("After-sales"),
 }
+# What a search of the order list reads (an order number, a phone number): longer text is cut.
+SEARCH_MAX = 40
 _TAB_STATUS = {
     "to_pay": Status.PENDING_PAYMENT,
     "to_ship": Status.PAID,
@@ -115,11 +118,20 @@ def buyer_after_sale(*, buyer, number) -> AfterSale:
 # --- the console ---------------------------------------------------------------------------------------
 
 
+def _parse_day(value, *, field: str) -> datetime.date:
+    day = date_or_none(value)
+    if day is None:
+        raise InvalidInput({field: [_("Enter a date as YYYY-MM-DD.")]})
+    return day
+
+
 @dataclass(frozen=True)
 class OrderFilters:
-    """The console's and the API's order list filters: status, date_from / date_to (placed, YYYY-MM-DD
-    in the store's time zone), payment (provider), source, after_sale (1: with an open request), search
-    (an order number, or the buyer's or recipient's phone). Unreadable values are ignored."""
+    """The console's and the API's order list filters (and the export's, which takes the list's): status,
+    date_from / date_to (placed, YYYY-MM-DD in the store's time zone), payment (provider), source,
+    after_sale (yes: with an open request), search (an order number, or the buyer's or recipient's
+    phone). In the console an unreadable value is ignored (a filter link is not a form); the API parses
+    `strict`ly, answering a 400 that names the parameter."""
 
     status: str = ""
     date_from: datetime.date | None = None
@@ -130,16 +142,26 @@ class OrderFilters:
     search: str = ""
 
     @classmethod
-    def parse(cls, params) -> "OrderFilters":
-        status, source = params.get("status", ""), params.get("source", "")
+    def parse(cls, params, *, strict: bool = False) -> "OrderFilters":
+        def read(parser, name, default, **options):
+            value = params.get(name)
+            if value is None or (value == "" and not strict):
+                return default
+            try:
+                return parser(value, field=name, **options)
+            except InvalidInput:
+                if strict:
+                    raise
+                return default
+
         return cls(
-            status=status if status in Status.values else "",
-            date_from=date_or_none(params.get("date_from")),
-            date_to=date_or_none(params.get("date_to")),
-            payment=filter_text(params.get("payment"), limit=16),
-            source=source if source in Order.Source.values else "",
-            after_sale=str(params.get("after_sale", "")).strip().lower() in ("1", "true", "yes", "on"),
-            search=filter_text(params.get("search"), limit=40),
+            status=read(parse_choice, "status", "", choices=Status.values),
+            date_from=read(_parse_day, "date_from", None),
+            date_to=read(_parse_day, "date_to", None),
+            payment=read(parse_choice, "payment", "", choices=PROVIDER_CODES),
+            source=read(parse_choice, "source", "", choices=Order.Source.values),
+            after_sale=read(parse_bool, "after_sale", False),
+            search=filter_text(params.get("search"), limit=SEARCH_MAX),
         )
 
     @property

@@ -112,26 +112,39 @@ def checkout_quote(*, buyer, lines, address=None) -> Quote:
     )
 
 
+@dataclass(frozen=True)
+class PlacedOrder:
+    order: Order
+    # False when the idempotency key had placed this order already (a retry or a double click).
+    created: bool
+
+
 def place_order(*, buyer, data: CheckoutInput) -> Order:
     """Place the order: all or nothing. Refuses (clear messages, nothing changed) lines that cannot be
     bought, an address that is not the buyer's, a total that changed since the buyer saw it, stock that
     ran out. The same idempotency key again returns the first order."""
+    return place_or_find_order(buyer=buyer, data=data).order
+
+
+def place_or_find_order(*, buyer, data: CheckoutInput) -> PlacedOrder:
+    """`place_order`, saying whether this call placed the order or found the one its key placed (the API
+    answers 201 for a new order, 200 for a retry)."""
     key = (data.idempotency_key or "").strip()
     if not key or len(key) > 64 or not key.isprintable():
         raise InvalidInput({"idempotency_key": [_("Reload the checkout page and try again.")]})
     existing = Order.objects.filter(buyer=buyer, idempotency_key=key).first()
     if existing is not None:
-        return existing
+        return PlacedOrder(existing, created=False)
     try:
         with transaction.atomic():
-            return _place(buyer, data, key)
+            return PlacedOrder(_place(buyer, data, key), created=True)
     except IntegrityError:
         # A concurrent request with the same key got there first (the unique index made this one wait
         # for it): answer with its order. Any other integrity error is not ours to hide.
         existing = Order.objects.filter(buyer=buyer, idempotency_key=key).first()
         if existing is None:
             raise
-        return existing
+        return PlacedOrder(existing, created=False)
 
 
 def _place(buyer, data: CheckoutInput, key: str) -> Order:

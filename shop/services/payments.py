@@ -37,6 +37,7 @@ from shop.payments.base import (
     choose_wechat_channel,
 )
 from shop.payments.registry import available_providers, provider_for
+from shop.selectors.buyers import wechat_openid
 from shop.services import orders as order_services
 from shop.services.numbers import new_number
 from tenants import activity
@@ -69,10 +70,15 @@ def start_payment(
     user_agent: str = "",
     client_ip: str = "",
     payer_openid: str = "",
+    channel: str = "",
     request=None,
 ) -> tuple[Payment, PaymentStart]:
     """Start paying an unpaid order of the buyer's with one of the store's providers. Returns the payment
-    record and what the page does next (redirect, WeChat JSAPI parameters, a QR code, a card form)."""
+    record and what the page does next (redirect, WeChat JSAPI parameters, a QR code, a card form).
+
+    The channel follows the browser (`user_agent`) unless the caller names one (`channel`: an app or a
+    mini-program knows how it pays). JSAPI pays as the buyer's openid in the app that takes the payment:
+    the one given, else the one the buyer signed in to that app with."""
     order = order_services.lock_order(order)
     if order.buyer_id != buyer.pk:
         raise NotFound(_("This order does not exist."))
@@ -81,15 +87,21 @@ def start_payment(
         raise Conflict(_("The time to pay this order ran out. Order again."), code=ErrorCode.ORDER_CLOSED)
     if provider_code not in available_providers(store):
         raise PaymentNotConfigured(_("This store does not take this way of paying."))
+    provider = provider_for(store, provider_code)
+    channel = channel or _channel(provider_code, user_agent)
+    if channel not in Channel.__members__.values():
+        raise InvalidInput({"channel": [_("Choose a payment channel.")]})
+    if channel == Channel.JSAPI and not payer_openid and provider.payer_app_id:
+        payer_openid = wechat_openid(buyer=buyer, app_id=provider.payer_app_id) or ""
     payment = Payment.objects.create(
         order=order,
         provider=provider_code,
-        channel=_channel(provider_code, user_agent),
+        channel=channel,
         out_trade_no=new_number("P", digits=12),
         amount=order.payable,
         currency=order.currency,
     )
-    started = provider_for(store, provider_code).start(
+    started = provider.start(
         PaymentRequest(
             out_trade_no=payment.out_trade_no,
             amount=payment.amount,

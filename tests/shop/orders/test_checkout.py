@@ -41,6 +41,17 @@ def test_the_same_key_makes_one_order(shop):
     assert SKU.objects.get(pk=shop.small.pk).stock == 9
 
 
+def test_placing_says_whether_the_key_placed_the_order_now(shop):
+    def placed(key):
+        data = checkout.CheckoutInput(
+            lines=((shop.small.pk, 1),), address_id=shop.address.pk, idempotency_key=key
+        )
+        return checkout.place_or_find_order(buyer=shop.buyer, data=data)
+
+    first, again = placed("k-1"), placed("k-1")
+    assert (first.created, again.created) == (True, False) and again.order.pk == first.order.pk
+
+
 def test_a_double_click_at_the_same_moment_makes_one_order(committed_shop):
     store_a = committed_shop.store
     shop, key = committed_shop, uuid.uuid4().hex

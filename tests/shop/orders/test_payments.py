@@ -14,7 +14,7 @@ from shop import events
 from shop.models import Order, Payment, ProviderNotification, Refund
 from shop.services import orders, payments
 from tenants.activity.models import ActivityEntry
-from tenants.errors import Conflict, NotFound
+from tenants.errors import Conflict, InvalidInput, NotFound
 from tests.conftest import run_in_threads
 
 
@@ -195,3 +195,29 @@ def test_only_the_buyer_may_pay_an_unpaid_order_in_time(shop):
             store=shop.store, order=order, buyer=shop.buyer, provider_code="sandbox", return_url="/"
         )
     assert not Payment.objects.exists()
+
+
+def test_a_channel_the_caller_names_wins_over_the_browser_and_a_wrong_one_records_nothing(shop):
+    order = shop.place([(shop.small, 1)])
+    for channel in ("alipay", "jsapi"):  # no channel at all; not one the sandbox takes
+        with pytest.raises(InvalidInput) as refused:
+            payments.start_payment(
+                store=shop.store,
+                order=order,
+                buyer=shop.buyer,
+                provider_code="sandbox",
+                return_url="/",
+                channel=channel,
+            )
+        assert "channel" in refused.value.errors
+    assert not Payment.objects.exists()
+    payment, started = payments.start_payment(
+        store=shop.store,
+        order=order,
+        buyer=shop.buyer,
+        provider_code="sandbox",
+        return_url="/",
+        user_agent="Mozilla/5.0 (iPhone) MicroMessenger/8.0",
+        channel="sandbox",
+    )
+    assert payment.channel == "sandbox" and started.kind == "redirect"
