@@ -293,6 +293,9 @@ def bench(args: list[str]) -> int:
     _dev_environment()
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
+    # Production settings, but buyers pay with the sandbox and parcels use its timeline (no credentials).
+    os.environ.setdefault("PAYMENT_SANDBOX", "1")
+    os.environ.setdefault("TRACKING_PROVIDER", "sandbox")
     _terminate_on_signals()
     try:
         with services(database="fenxiao_bench"):

@@ -1,4 +1,5 @@
-"""`make bench`: provisioning, request overhead and stock contention, printed as tables with ratios.
+"""`make bench`: provisioning, request overhead, stock contention and a flash sale through HTTP, printed
+as tables with ratios.
 
 Runs against its own database (fenxiao_bench), set up with the platform and the demo store. Targets are
 printed as met / MISSED; nothing here is a test assertion.
@@ -16,12 +17,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="make bench")
-    parser.add_argument("--only", choices=["provisioning", "http", "stock"], action="append")
+    parser.add_argument("--only", choices=["provisioning", "http", "stock", "flash"], action="append")
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--clients", type=int, default=16)
     args = parser.parse_args(argv)
-    wanted = set(args.only or ["provisioning", "http", "stock"])
+    wanted = set(args.only or ["provisioning", "http", "stock", "flash"])
 
     import django
     from django.core.management import call_command
@@ -44,6 +45,10 @@ def main(argv: list[str]) -> int:
         from tests.benchmarks import stock
 
         stock.run(seconds=args.seconds, clients=args.clients)
+    if "flash" in wanted:
+        from tests.benchmarks import flash_sale
+
+        flash_sale.run()
     print(f"\n(benchmarks took {time.monotonic() - started:.0f} s)")
     return 0
 
