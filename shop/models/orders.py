@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shop.models.catalog import SKU, Product
+from shop.regions import region_text
 
 ZERO = Decimal("0.00")
 
@@ -99,6 +100,14 @@ class Order(models.Model):
     @property
     def refundable_amount(self) -> Decimal:
         return self.paid_amount - self.refunded_amount
+
+    @property
+    def shipping_region_text(self) -> str:
+        """The province (in the active language), city and district the order ships to."""
+        address = self.shipping_address or {}
+        return region_text(
+            address.get("province_code", ""), address.get("city", ""), address.get("district", "")
+        )
 
 
 class OrderLine(models.Model):
