@@ -3,11 +3,14 @@ the fuzz tests (tests/test_api_fuzz.py, tests/test_pages_fuzz.py): keyed by the 
 before the id ("products", "addresses"...) and by the names of other path parameters ("sku_id")."""
 
 import itertools
+import uuid
 
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from shop.models import MerchantNotification
+from shop.models import BuyerNotification, MerchantNotification
+from shop.payments.registry import provider_for
+from shop.services import aftersales, checkout, payments
 from shop.services.addresses import AddressInput, add_address
 from tenants.activity.models import ActivityEntry
 from tests.conftest import make_buyer, make_staff
@@ -41,6 +44,27 @@ def store_objects(store) -> dict:
             ),
         )
         sku = product.skus.order_by("pk").first()
+        tea = make_product(title="龙井", skus=[{"price": "8.00", "stock": 5}]).skus.get()
+        # The buyer's pages: a paid order of two lines (the second with an after-sales request, the first
+        # free to ask for one), an unpaid order with a sandbox payment started, a notification.
+        paid = _order(store, buyer, address, [(sku, 1), (tea, 1)], pay=True)
+        first, second = paid.lines.order_by("pk")
+        request = aftersales.request_after_sale(
+            buyer=buyer,
+            data=aftersales.AfterSaleInput(
+                order_line_id=second.pk, kind="refund_only", amount="1.00", reason="不想要了"
+            ),
+        )
+        payment, _started = payments.start_payment(
+            store=store,
+            order=_order(store, buyer, address, [(tea, 1)]),
+            buyer=buyer,
+            provider_code="sandbox",
+            return_url="/",
+        )
+        BuyerNotification.objects.create(
+            buyer=buyer, kind="order_paid", title="已付款", link=f"/orders/{paid.number}/"
+        )
         ids = {
             "products": product.pk,
             "skus": sku.pk,
@@ -52,7 +76,32 @@ def store_objects(store) -> dict:
             "staff": make_staff(store).pk,
             "activity": ActivityEntry.objects.order_by("pk").first().pk,
             "addresses": address.pk,
+            "order_number": paid.number,
+            "line_id": first.pk,
+            "after_sale_number": request.number,
+            "out_trade_no": payment.out_trade_no,
             "buyer": buyer,
         }
     connection.set_schema_to_public()
     return ids
+
+
+def _order(store, buyer, address, lines, *, pay=False):
+    order = checkout.place_order(
+        buyer=buyer,
+        data=checkout.CheckoutInput(
+            lines=tuple((sku.pk, quantity) for sku, quantity in lines),
+            address_id=address.pk,
+            idempotency_key=uuid.uuid4().hex,
+        ),
+    )
+    if pay:
+        payment, _started = payments.start_payment(
+            store=store, order=order, buyer=buyer, provider_code="sandbox", return_url="/"
+        )
+        headers, body = provider_for(store, "sandbox").build_notification(
+            kind="payment_succeeded", out_trade_no=payment.out_trade_no, amount=payment.amount
+        )
+        payments.handle_notification(store=store, provider_code="sandbox", headers=headers, body=body)
+        order.refresh_from_db()
+    return order
