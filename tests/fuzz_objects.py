@@ -44,7 +44,9 @@ def store_objects(store) -> dict:
             ),
         )
         sku = product.skus.order_by("pk").first()
-        tea = make_product(title="龙井", skus=[{"price": "8.00", "stock": 5}]).skus.get()
+        tea = make_product(
+            title="龙井", category=product.category, brand=product.brand, skus=[{"price": "8.00", "stock": 5}]
+        ).skus.get()
         # The buyer's pages: a paid order of two lines (the second with an after-sales request, the first
         # free to ask for one), an unpaid order with a sandbox payment started, a notification.
         paid = _order(store, buyer, address, [(sku, 1), (tea, 1)], pay=True)

@@ -6,6 +6,7 @@ browser session's for a guest)."""
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shop.services import cart as carts
@@ -25,6 +26,14 @@ def not_found(request, message: str = "", *, back: str = "/orders/", back_label:
         {"message": message or _("This page does not exist."), "back": back, "back_label": back_label},
         status=404,
     )
+
+
+def order_not_found(request):
+    return not_found(request, _("This order does not exist."), back="/orders/", back_label=_("My orders"))
+
+
+def order_url(number: str) -> str:
+    return reverse("storefront:order", kwargs={"order_number": number})
 
 
 def shopper(request):

@@ -17,14 +17,13 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from frontend.forms import apply_domain_error
 from frontend.forms_buyer import AddressForm, PhoneForm, ProfileForm, SignInForm
 from frontend.forms_orders import NotificationsForm
-from frontend.views.access import buyer_required, on_store_host, safe_next
+from frontend.views.access import buyer_required, is_local_path, on_store_host, safe_next
 from frontend.views.buyer_pages import not_found, with_query
 from shop.selectors import buyers as selectors
 from shop.selectors import orders as order_selectors
@@ -436,7 +435,6 @@ def notifications_read(request):
         )
     buyer_notifications.mark_read(buyer=request.user, ids=[notification.pk])
     # Links are paths of this store that the services wrote ("/orders/<number>/"); anything else stays here.
-    link = notification.link
-    if link.startswith("/") and url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()}):
-        return redirect(link)
+    if is_local_path(request, notification.link):
+        return redirect(notification.link)
     return redirect("storefront:notifications")

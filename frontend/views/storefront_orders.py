@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from frontend.forms_orders import CancelOrderForm
 from frontend.views.access import buyer_required
-from frontend.views.buyer_pages import error_text, form_error_text, not_found, render_page
+from frontend.views.buyer_pages import error_text, form_error_text, order_not_found, order_url, render_page
 from shop.models import AfterSale, OrderEvent, OrderLine
 from shop.selectors import orders as selectors
 from shop.selectors.tracking import shipment_timeline
@@ -24,14 +23,6 @@ from shop.tracking.carriers import carrier_name
 from tenants.errors import DomainError, NotFound
 
 PAGE_SIZE = 10
-
-
-def _no_order(request):
-    return not_found(request, _("This order does not exist."), back="/orders/", back_label=_("My orders"))
-
-
-def _order_page(number: str) -> str:
-    return reverse("storefront:order", kwargs={"order_number": number})
 
 
 @buyer_required
@@ -83,7 +74,7 @@ def order_detail(request, order_number):
     try:
         order = selectors.buyer_order(buyer=request.user, number=order_number)
     except NotFound:
-        return _no_order(request)
+        return order_not_found(request)
     takes_requests = aftersales.takes_after_sales(order)
     lines = []
     for line in order.lines.all():
@@ -114,19 +105,19 @@ def _act(request, order_number, action, done: str, form=None):
     try:
         order = selectors.buyer_order(buyer=request.user, number=order_number, detail=False)
     except NotFound:
-        return _no_order(request)
+        return order_not_found(request)
     if form is not None and not form.is_valid():
         messages.error(request, form_error_text(form))
-        return redirect(_order_page(order.number))
+        return redirect(order_url(order.number))
     try:
         action(order)
     except NotFound:
-        return _no_order(request)
+        return order_not_found(request)
     except DomainError as error:
         messages.error(request, error_text(error))
     else:
         messages.success(request, done)
-    return redirect(_order_page(order.number))
+    return redirect(order_url(order.number))
 
 
 @buyer_required

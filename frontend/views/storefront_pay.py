@@ -18,7 +18,7 @@ from frontend.forms import apply_domain_error
 from frontend.forms_orders import PayForm
 from frontend.qr import qr_svg
 from frontend.views.access import buyer_required
-from frontend.views.buyer_pages import not_found, render_page
+from frontend.views.buyer_pages import not_found, order_not_found, order_url, render_page
 from shop.models import Order, Payment
 from shop.payments.base import EventKind, StartKind
 from shop.payments.registry import WECHAT, available_providers, provider_for
@@ -36,23 +36,15 @@ def _order(request, order_number, *, detail: bool = False):
     return selectors.buyer_order(buyer=request.user, number=order_number, detail=detail)
 
 
-def _no_order(request):
-    return not_found(request, _("This order does not exist."), back="/orders/", back_label=_("My orders"))
-
-
-def _order_page(order) -> str:
-    return reverse("storefront:order", kwargs={"order_number": order.number})
-
-
 @buyer_required
 @require_http_methods(["GET", "POST"])
 def pay(request, order_number):
     try:
         order = _order(request, order_number)
     except NotFound:
-        return _no_order(request)
+        return order_not_found(request)
     if order.status != Status.PENDING_PAYMENT:
-        return redirect(_order_page(order))
+        return redirect(order_url(order.number))
     providers = available_providers(request.tenant)
     form = PayForm(request.POST or None, providers=providers)
     if request.method == "POST" and form.is_valid():
@@ -100,9 +92,9 @@ def pay_return(request, order_number):
     try:
         order = _order(request, order_number)
     except NotFound:
-        return _no_order(request)
+        return order_not_found(request)
     if order.status != Status.PENDING_PAYMENT:
-        return redirect(_order_page(order))
+        return redirect(order_url(order.number))
     return render_page(request, "storefront/pay/waiting.html", {"order": order})
 
 
@@ -114,11 +106,11 @@ def pay_status(request, order_number):
     try:
         order = _order(request, order_number)
     except NotFound:
-        return _no_order(request)
+        return order_not_found(request)
     if order.status != Status.PENDING_PAYMENT:
         if request.htmx:
-            return HttpResponseClientRedirect(_order_page(order))
-        return redirect(_order_page(order))
+            return HttpResponseClientRedirect(order_url(order.number))
+        return redirect(order_url(order.number))
     return render(request, "storefront/pay/_status.html", {"order": order})
 
 
@@ -139,7 +131,7 @@ def sandbox(request, out_trade_no):
             _pay_in_sandbox(request, payment)
         else:
             messages.info(request, _("This payment is already settled: nothing was charged."))
-        return redirect(_order_page(order))
+        return redirect(order_url(order.number))
     return render(
         request,
         "storefront/pay/sandbox.html",

@@ -54,11 +54,15 @@ def test_buyer_adds_to_cart_checks_out_signs_in_pays_in_the_sandbox_and_sees_the
 ):
     store, apple = store
     page.goto(host_url(live_server_url, store.host, f"/products/{apple.pk}/"))
-    # the sold-out size cannot be picked; the other one can, and goes in the cart with HTMX
-    expect(page.get_by_role("button", name="10斤装")).to_be_disabled()
     page.get_by_role("button", name="Add to cart").click()
     expect(page.locator("#toast")).to_contain_text("Choose 规格1")  # a size first
+    # the sold-out size can be looked at, not added or bought; the other one goes in the cart with HTMX
+    page.get_by_role("button", name="10斤装").click()
+    expect(page.locator("#sku-status")).to_contain_text("Sold out")
+    expect(page.locator("#add-to-cart")).to_be_disabled()
+    expect(page.locator("#buy-now")).to_have_text("Sold out")
     page.get_by_role("button", name="5斤装").click()
+    expect(page.locator("#buy-now")).to_have_text("Buy now")
     page.get_by_role("button", name="More").click()
     page.get_by_role("button", name="Add to cart").click()
     expect(page.locator("#toast")).to_have_text("Added to your cart.")
