@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from tenants.errors import InvalidInput
-from tenants.inputs import ID_MAX, INT_MAX, INT_MIN, parse_int, parse_money
+from tenants.inputs import ID_MAX, INT_MAX, INT_MIN, parse_id, parse_int, parse_money
 
 
 class IntegerField(forms.IntegerField):
@@ -39,5 +39,21 @@ class MoneyField(forms.CharField):
             return None
         try:
             return parse_money(text, field="")
+        except InvalidInput as error:
+            raise ValidationError(error.message, code="invalid") from None
+
+
+class IdListField(forms.Field):
+    """Ids of rows sent under one name several times (ticked lines): a list, empty when none were sent."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return []
+        try:
+            return [
+                parse_id(item, field="") for item in (value if isinstance(value, list | tuple) else [value])
+            ]
         except InvalidInput as error:
             raise ValidationError(error.message, code="invalid") from None

@@ -66,3 +66,15 @@ def province(code: str) -> Province | None:
 def province_choices() -> list[tuple[str, str]]:
     """(code, name) in the active language, in code order: how Chinese address pickers list them."""
     return [(p.code, p.name) for p in PROVINCES]
+
+
+def region_text(province_code: str, city: str = "", district: str = "") -> str:
+    """Province, city and district as a Chinese address reads, the province in the active language,
+    dropping a city that repeats its province (the municipalities: 北京市 北京市 朝阳区 → 北京市 朝阳区)."""
+    found = province(province_code)
+    parts = [found.name if found else province_code]
+    if city and city not in parts:
+        parts.append(city)
+    if district:
+        parts.append(district)
+    return " ".join(part for part in parts if part)

@@ -46,9 +46,30 @@ def store_objects(store, *, buyer=None) -> dict:
             ),
         )
         sku = product.skus.order_by("pk").first()
-        order, after_sale = _paid_order_with_a_request(store, buyer, address, sku)
+        tea = make_product(
+            title="龙井", category=product.category, brand=product.brand, skus=[{"price": "8.00", "stock": 5}]
+        ).skus.get()
+        # The buyer's pages: a paid order of two lines (the second with an after-sales request, the first
+        # free to ask for one), an unpaid order with a sandbox payment started, a notification.
+        paid = _order(store, buyer, address, [(sku, 1), (tea, 1)], pay=True)
+        first, second = paid.lines.order_by("pk")
+        request = aftersales.request_after_sale(
+            buyer=buyer,
+            data=aftersales.AfterSaleInput(
+                order_line_id=second.pk, kind="refund_only", amount="1.00", reason="不想要了"
+            ),
+        )
+        payment, _started = payments.start_payment(
+            store=store,
+            order=_order(store, buyer, address, [(tea, 1)]),
+            buyer=buyer,
+            provider_code="sandbox",
+            return_url="/",
+        )
         line = cart.add_to_cart(buyer=buyer, sku_id=sku.pk, quantity=1)
-        BuyerNotification.objects.create(buyer=buyer, kind="order_paid", title="已付款")
+        BuyerNotification.objects.create(
+            buyer=buyer, kind="order_paid", title="已付款", link=f"/orders/{paid.number}/"
+        )
         ids = {
             "products": product.pk,
             "skus": sku.pk,
@@ -61,35 +82,34 @@ def store_objects(store, *, buyer=None) -> dict:
             "activity": ActivityEntry.objects.order_by("pk").first().pk,
             "addresses": address.pk,
             "lines": line.pk,
-            "orders": order.pk,
-            "order_number": order.number,
-            "after-sales": after_sale.pk,
-            "after_sale_number": after_sale.number,
+            "orders": paid.pk,
+            "order_number": paid.number,
+            "line_id": first.pk,
+            "after-sales": request.pk,
+            "after_sale_number": request.number,
+            "out_trade_no": payment.out_trade_no,
             "buyer": buyer,
         }
     connection.set_schema_to_public()
     return ids
 
 
-def _paid_order_with_a_request(store, buyer, address, sku):
-    """An order of one `sku`, paid through the sandbox, with a refund asked for part of it."""
+def _order(store, buyer, address, lines, *, pay=False):
     order = checkout.place_order(
         buyer=buyer,
         data=checkout.CheckoutInput(
-            lines=((sku.pk, 1),), address_id=address.pk, idempotency_key=uuid.uuid4().hex
+            lines=tuple((sku.pk, quantity) for sku, quantity in lines),
+            address_id=address.pk,
+            idempotency_key=uuid.uuid4().hex,
         ),
     )
-    payment, _started = payments.start_payment(
-        store=store, order=order, buyer=buyer, provider_code="sandbox", return_url="/"
-    )
-    headers, body = provider_for(store, "sandbox").build_notification(
-        kind="payment_succeeded", out_trade_no=payment.out_trade_no, amount=payment.amount
-    )
-    payments.handle_notification(store=store, provider_code="sandbox", headers=headers, body=body)
-    after_sale = aftersales.request_after_sale(
-        buyer=buyer,
-        data=aftersales.AfterSaleInput(
-            order_line_id=order.lines.get().pk, kind="refund_only", amount="1.00", reason="少发了一个"
-        ),
-    )
-    return order, after_sale
+    if pay:
+        payment, _started = payments.start_payment(
+            store=store, order=order, buyer=buyer, provider_code="sandbox", return_url="/"
+        )
+        headers, body = provider_for(store, "sandbox").build_notification(
+            kind="payment_succeeded", out_trade_no=payment.out_trade_no, amount=payment.amount
+        )
+        payments.handle_notification(store=store, provider_code="sandbox", headers=headers, body=body)
+        order.refresh_from_db()
+    return order

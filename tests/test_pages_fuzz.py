@@ -179,6 +179,7 @@ def world(store_a, store_b, operator):
     operator_client = host_client("localhost")
     operator_client.post("/operator/login/", {"username": operator.email, "password": PASSWORD})
     api = Client(HTTP_HOST=store_a.host, HTTP_AUTHORIZATION=f"Token {token}")
+    buyer_client = signed_in_client(store_a, buyer)
     return {
         "ids": ids,
         "snapshot": Snapshot(store_a.schema_name),
@@ -186,7 +187,10 @@ def world(store_a, store_b, operator):
             "console/": login_client(host_client(store_a.host), store_a, owner_of(store_a)),
             "api/v1/buyer/": Client(HTTP_HOST=store_a.host, HTTP_AUTHORIZATION=f"Token {buyer_token}"),
             "api/": api,
-            "account/": signed_in_client(store_a, buyer),
+            # the buyer's pages, signed in as the buyer of the objects' orders
+            **dict.fromkeys(
+                ("account/", "cart/", "checkout/", "orders/", "pay/", "after-sales/"), buyer_client
+            ),
             "": host_client(store_a.host),
         },
         "public": {"operator/": operator_client, "": host_client("localhost")},

@@ -100,10 +100,15 @@ def operator_required(view):
     return wrapped
 
 
+def is_local_path(request, target: str) -> bool:
+    """Whether `target` is a path of this site. A path only: a bare word would be taken by redirect() for
+    the name of a view."""
+    return target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    )
+
+
 def safe_next(request, default: str) -> str:
-    """The `next` page asked for, when it is a path of this site; `default` otherwise. A path only: a
-    bare word would be taken by redirect() for the name of a view."""
+    """The `next` page asked for, when it is a path of this site; `default` otherwise."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return default
+    return target if is_local_path(request, target) else default

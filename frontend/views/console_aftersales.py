@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from frontend.forms import apply_domain_error
-from frontend.forms_orders import ReceiveReturnForm, RejectAfterSaleForm
+from frontend.forms_console_orders import ReceiveReturnForm, RejectAfterSaleForm
 from frontend.views.access import role_required, staff_required
 from shop.models import AfterSale
 from shop.permissions import can_handle_after_sales

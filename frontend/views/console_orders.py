@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from frontend.forms import apply_domain_error
-from frontend.forms_orders import BulkShipForm, CancelOrderForm, ShipOrderForm
+from frontend.forms_console_orders import BulkShipForm, CancelOrderForm, ShipOrderForm
 from frontend.views.access import forbidden, role_required, staff_required
 from shop.models import Order
 from shop.payments.registry import PROVIDER_LABELS

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from frontend.forms_orders import (
+from frontend.forms_console_orders import (
     REGION_PREFIX,
     RegionRow,
     ShippingRulesEditor,

@@ -1,5 +1,6 @@
 """The buyer's side of the storefront (/account/ on a store host): the "Me" tab, sign-in by SMS code (and
-with WeChat in the WeChat browser), sign-out, the profile, the phone number and the address book.
+with WeChat in the WeChat browser), sign-out, the profile, the phone number, the address book and what
+the store told the buyer (notifications).
 
 Views parse the request, call one service (shop.services.buyer_auth, wechat, buyer_profile, addresses)
 and render. Every page past sign-in is behind `buyer_required` and reads the buyer's rows through
@@ -12,6 +13,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -20,9 +22,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from frontend.forms import apply_domain_error
 from frontend.forms_buyer import AddressForm, PhoneForm, ProfileForm, SignInForm
-from frontend.views.access import buyer_required, on_store_host, safe_next
+from frontend.forms_storefront_orders import NotificationsForm
+from frontend.views.access import buyer_required, is_local_path, on_store_host, safe_next
+from frontend.views.buyer_pages import not_found, with_query
 from shop.selectors import buyers as selectors
-from shop.services import addresses, buyer_auth, buyer_profile, wechat
+from shop.selectors import orders as order_selectors
+from shop.services import addresses, buyer_auth, buyer_notifications, buyer_profile, wechat
 from tenants.client_ip import client_ip
 from tenants.errors import DomainError, RateLimited
 from tenants.phones import display_phone
@@ -59,7 +64,7 @@ def _signed_in(request, buyer, next_url: str):
 def account(request):
     """Signed in: who the buyer is and the pages of their account; otherwise an invitation to sign in.
     Both keep what any visitor can do here: follow orders, earn as a distributor, choose the language."""
-    context = {}
+    context = {"order_counts": {}}
     if _is_buyer(request):
         buyer = request.user
         context = {
@@ -67,6 +72,8 @@ def account(request):
             "avatar_url": buyer.avatar.url if buyer.avatar else selectors.wechat_avatar_url(buyer),
             "phone_display": display_phone(buyer.phone),
             "default_address": selectors.default_address(buyer),
+            "order_counts": order_selectors.buyer_order_counts(buyer=buyer),
+            "unread_count": selectors.unread_notification_count(buyer),
         }
     return _page(request, "storefront/account.html", context)
 
@@ -330,13 +337,19 @@ def address_new(request):
     form = AddressForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            addresses.add_address(buyer=request.user, data=form.to_input())
+            address = addresses.add_address(buyer=request.user, data=form.to_input())
         except DomainError as error:
             apply_domain_error(form, error)
         else:
             messages.success(request, _("The address is saved."))
-            return redirect(safe_next(request, reverse("storefront:addresses")))
-    return _page(request, "storefront/account/address_form.html", {"form": form, "address": None})
+            # Back to the page that sent the buyer here (checkout), with the new address chosen there.
+            next_url = safe_next(request, "")
+            return redirect(with_query(next_url, address=address.pk) if next_url else "storefront:addresses")
+    return _page(
+        request,
+        "storefront/account/address_form.html",
+        {"form": form, "address": None, "next": safe_next(request, "")},
+    )
 
 
 @buyer_required
@@ -382,3 +395,46 @@ def address_default(request, pk):
 @require_POST
 def address_delete(request, pk):
     return _address_action(request, pk, addresses.delete_address, _("The address is deleted."))
+
+
+# ---------------------------------------------------------------------------------------------
+# Notifications: what the store told the buyer (paid, shipped, a refund decided)
+# ---------------------------------------------------------------------------------------------
+
+NOTIFICATIONS_PAGE_SIZE = 20
+
+
+@buyer_required
+@require_GET
+def notifications(request):
+    page = Paginator(selectors.buyer_notifications(request.user), NOTIFICATIONS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {"page": page, "notifications": page.object_list}
+    if request.htmx and request.GET.get("page"):
+        return render(request, "storefront/account/_notifications.html", context)
+    return _page(request, "storefront/account/notifications.html", context)
+
+
+@buyer_required
+@require_POST
+def notifications_read(request):
+    """Open one notification (it is read, and the buyer goes where it points), or mark them all read."""
+    form = NotificationsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("notification", [])))
+        return redirect("storefront:notifications")
+    if form.cleaned_data["notification"] is None:
+        buyer_notifications.mark_read(buyer=request.user)
+        return redirect("storefront:notifications")
+    try:
+        notification = selectors.buyer_notification(request.user, form.cleaned_data["notification"])
+    except DomainError as error:
+        return not_found(
+            request, error.message, back=reverse("storefront:notifications"), back_label=_("Notifications")
+        )
+    buyer_notifications.mark_read(buyer=request.user, ids=[notification.pk])
+    # Links are paths of this store that the services wrote ("/orders/<number>/"); anything else stays here.
+    if is_local_path(request, notification.link):
+        return redirect(notification.link)
+    return redirect("storefront:notifications")

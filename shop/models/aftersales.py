@@ -31,6 +31,8 @@ class AfterSale(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     OPEN = (Status.REQUESTED, Status.APPROVED, Status.RETURNED, Status.RECEIVED)
+    # The buyer may take a request back until the item is on its way back.
+    WITHDRAWABLE = (Status.REQUESTED, Status.APPROVED)
 
     number = models.CharField(_("request number"), max_length=24, unique=True)
     order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="after_sales")
@@ -68,6 +70,15 @@ class AfterSale(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
+
+    @property
+    def can_withdraw(self) -> bool:
+        return self.status in self.WITHDRAWABLE
+
+    @property
+    def awaits_return(self) -> bool:
+        """Agreed, and waiting for the buyer to send the item back (with a tracking number)."""
+        return self.kind == self.Kind.RETURN_AND_REFUND and self.status == self.Status.APPROVED
 
 
 class AfterSalePhoto(models.Model):

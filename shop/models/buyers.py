@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shop.regions import CODE_CHOICES, province
+from shop.regions import CODE_CHOICES, province, region_text
 
 
 class SmsCode(models.Model):
@@ -82,14 +82,7 @@ class Address(models.Model):
 
     @property
     def region_text(self) -> str:
-        """Province, city and district as a Chinese address reads, dropping a city that repeats its
-        province (the four municipalities: 北京市 北京市 朝阳区 → 北京市 朝阳区)."""
-        parts = [self.province_name]
-        if self.city and self.city not in parts:
-            parts.append(self.city)
-        if self.district:
-            parts.append(self.district)
-        return " ".join(parts)
+        return region_text(self.province_code, self.city, self.district)
 
     def snapshot(self) -> dict:
         """The address as an order keeps it: plain values, with the province's code and its names in both

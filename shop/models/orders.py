@@ -13,8 +13,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shop.models.catalog import SKU, Product
+from shop.regions import region_text
 
 ZERO = Decimal("0.00")
 
@@ -100,6 +102,14 @@ class Order(models.Model):
     def refundable_amount(self) -> Decimal:
         return self.paid_amount - self.refunded_amount
 
+    @property
+    def shipping_region_text(self) -> str:
+        """The province (in the active language), city and district the order ships to."""
+        address = self.shipping_address or {}
+        return region_text(
+            address.get("province_code", ""), address.get("city", ""), address.get("district", "")
+        )
+
 
 class OrderLine(models.Model):
     """One SKU of an order, with a snapshot of what it was (title, spec, price) and what was paid for it:
@@ -143,7 +153,7 @@ class OrderEvent(models.Model):
     """The order's history, as the buyer's timeline and the merchant's order page show it. Append-only."""
 
     class Kind(models.TextChoices):
-        PLACED = "placed", _("Order placed")
+        PLACED = "placed", pgettext_lazy("order history", "Order placed")
         PAID = "paid", _("Paid")
         CANCELLED = "cancelled", _("Cancelled")
         SHIPPED = "shipped", _("Shipped")

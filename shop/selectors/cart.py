@@ -5,6 +5,8 @@ left out of the totals. Query count is the same for 1 or 100 lines."""
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Sum
+
 from shop.models import Cart, CartLine
 from shop.services.pricing import PricedLine, Quote, price_line, quote
 
@@ -78,3 +80,15 @@ def cart_view(cart: Cart | None, *, buyer=None, province_code: str | None = None
         lines=[CartLineView(line=line, priced=price_line(line.sku, line.quantity)) for line in lines],
         quote=selected,
     )
+
+
+def cart_size(*, buyer=None, session_key: str | None = None) -> int:
+    """How many items the cart holds (the badge on every storefront page): one query, none at all for a
+    guest without a session yet."""
+    if buyer is not None and buyer.is_authenticated:
+        lines = CartLine.objects.filter(cart__buyer=buyer)
+    elif session_key:
+        lines = CartLine.objects.filter(cart__session_key=session_key, cart__buyer=None)
+    else:
+        return 0
+    return lines.aggregate(n=Sum("quantity"))["n"] or 0

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shop.models import AfterSale, AfterSaleEvent, Order, OrderEvent, OrderLine, Refund, Shipment
+from shop.models import AfterSale, AfterSaleEvent, Order, OrderEvent, OrderLine, Payment, Refund, Shipment
 from shop.payments.registry import PROVIDER_CODES
 from tenants.activity.models import ActivityEntry
 from tenants.errors import InvalidInput, NotFound
@@ -83,12 +83,28 @@ def _detail(orders) -> QuerySet[Order]:
     )
 
 
-def buyer_order(*, buyer, number) -> Order:
-    """One order of the buyer's, by its number, with its lines, history, parcels and after-sales."""
-    order = _detail(Order.objects.filter(buyer=buyer, number=str(number or "")[:24])).first()
+def buyer_order(*, buyer, number, detail: bool = True) -> Order:
+    """One order of the buyer's, by its number, with its lines, history, parcels and after-sales (without
+    them when not `detail`: what an action on the order or a page polling its status needs)."""
+    orders = Order.objects.filter(buyer=buyer, number=str(number or "")[:24])
+    order = (_detail(orders) if detail else orders).first()
     if order is None:
         raise NotFound(_("This order does not exist."))
     return order
+
+
+def buyer_payment(*, buyer, out_trade_no, provider: str) -> Payment:
+    """One payment attempt of the buyer's orders with `provider`, by its number, with its order."""
+    found = (
+        Payment.objects.filter(
+            order__buyer=buyer, provider=provider, out_trade_no=str(out_trade_no or "")[:32]
+        )
+        .select_related("order")
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("This payment does not exist."))
+    return found
 
 
 def buyer_after_sales(*, buyer) -> QuerySet[AfterSale]:

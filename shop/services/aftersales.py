@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from shop import events
 from shop.models import (
@@ -30,7 +31,7 @@ from shop.services import inventory, media
 from shop.services import orders as order_services
 from shop.services.numbers import new_number
 from tenants import activity
-from tenants.errors import Conflict, ErrorCode, InvalidInput, NotFound
+from tenants.errors import Conflict, DomainError, ErrorCode, InvalidInput, NotFound
 from tenants.inputs import id_or_none, parse_int
 from tenants.money import MoneyError, to_money
 
@@ -116,6 +117,36 @@ def _text(value, key: str, *, limit: int, required: bool) -> str:
     return value
 
 
+def require_after_sales_open(order: Order, *, kind: str) -> None:
+    """Whether the order takes a request of `kind` now — paid, shipped, or completed within the store's
+    after-sales window; a return only once it shipped — raising why not."""
+    order_services.require_status(
+        order,
+        Order.Status.PAID,
+        Order.Status.SHIPPED,
+        Order.Status.COMPLETED,
+        doing=pgettext("order can be", "refunded"),
+    )
+    if kind == AfterSale.Kind.RETURN_AND_REFUND and order.status == Order.Status.PAID:
+        raise InvalidInput({"kind": [_("This order has not shipped yet: ask for a refund only.")]})
+    if order.status == Order.Status.COMPLETED:
+        window = ShopSettings.load().after_sale_days
+        if order.completed_at and timezone.now() > order.completed_at + timedelta(days=window):
+            raise Conflict(
+                _("After-sales for this order closed %(days)s days after it completed.") % {"days": window},
+                code=ErrorCode.ORDER_CLOSED,
+            )
+
+
+def takes_after_sales(order: Order, *, kind: str = AfterSale.Kind.REFUND_ONLY) -> bool:
+    """The same rule as a yes or no, for pages deciding whether to offer a request."""
+    try:
+        require_after_sales_open(order, kind=kind)
+    except DomainError:
+        return False
+    return True
+
+
 @transaction.atomic
 def request_after_sale(*, buyer, data: AfterSaleInput) -> AfterSale:
     """The buyer asks for a refund (or a return and refund) of one line of a paid order of theirs."""
@@ -130,18 +161,7 @@ def request_after_sale(*, buyer, data: AfterSaleInput) -> AfterSale:
     order = order_services.lock_order(line.order_id)
     if data.kind not in AfterSale.Kind.values:
         raise InvalidInput({"kind": [_("Choose a refund only, or a return and refund.")]})
-    order_services.require_status(
-        order, Order.Status.PAID, Order.Status.SHIPPED, Order.Status.COMPLETED, doing=_("refunded")
-    )
-    if data.kind == AfterSale.Kind.RETURN_AND_REFUND and order.status == Order.Status.PAID:
-        raise InvalidInput({"kind": [_("This order has not shipped yet: ask for a refund only.")]})
-    if order.status == Order.Status.COMPLETED:
-        window = ShopSettings.load().after_sale_days
-        if order.completed_at and timezone.now() > order.completed_at + timedelta(days=window):
-            raise Conflict(
-                _("After-sales for this order closed %(days)s days after it completed.") % {"days": window},
-                code=ErrorCode.ORDER_CLOSED,
-            )
+    require_after_sales_open(order, kind=data.kind)
     if line.after_sales.filter(status__in=AfterSale.OPEN).exists():
         raise Conflict(_("This item already has an open request."), code=ErrorCode.AFTER_SALE_OPEN)
     try:
@@ -193,7 +213,7 @@ def withdraw_after_sale(*, buyer, after_sale: AfterSale | int) -> AfterSale:
     after_sale = _locked_request(after_sale)
     if after_sale.buyer_id != buyer.pk:
         raise NotFound(_("This after-sales request does not exist."))
-    _require(after_sale, Status.REQUESTED, Status.APPROVED, doing=_("withdrawn"))
+    _require(after_sale, *AfterSale.WITHDRAWABLE, doing=_("withdrawn"))
     after_sale.closed_at = timezone.now()
     _step(after_sale, Status.WITHDRAWN, role="buyer", actor=buyer)
     after_sale.save(update_fields=["status", "closed_at"])

@@ -14,7 +14,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from shop import events
 from shop.models import Order, OrderEvent, Shipment, ShopSettings, StockMovement
@@ -24,12 +24,14 @@ from tenants.errors import Conflict, ErrorCode, InvalidInput, NotFound
 
 Status = Order.Status
 MAX_REASON = 200
+# "This order is <status>: it cannot be <doing>." The two word lists carry their own contexts: in Chinese
+# a state ("已付款") and an action ("付款") are different words for the same English one.
 _STATUS_WORDS = {
-    Status.PENDING_PAYMENT: gettext_lazy("awaiting payment"),
-    Status.PAID: gettext_lazy("paid"),
-    Status.SHIPPED: gettext_lazy("shipped"),
-    Status.COMPLETED: gettext_lazy("completed"),
-    Status.CANCELLED: gettext_lazy("cancelled"),
+    Status.PENDING_PAYMENT: pgettext_lazy("order is", "awaiting payment"),
+    Status.PAID: pgettext_lazy("order is", "paid"),
+    Status.SHIPPED: pgettext_lazy("order is", "shipped"),
+    Status.COMPLETED: pgettext_lazy("order is", "completed"),
+    Status.CANCELLED: pgettext_lazy("order is", "cancelled"),
 }
 
 
@@ -89,7 +91,7 @@ def cancel_order(*, order: Order | int, actor, role: str, reason: str = "") -> O
     order = lock_order(order)
     if role == "buyer" and order.buyer_id != getattr(actor, "pk", None):
         raise NotFound(_("This order does not exist."))
-    require_status(order, Status.PENDING_PAYMENT, doing=_("cancelled"))
+    require_status(order, Status.PENDING_PAYMENT, doing=pgettext("order can be", "cancelled"))
     reason = _reason(reason, required=role == "merchant")
     _release(order)
     order.status, order.cancelled_at = Status.CANCELLED, timezone.now()
@@ -140,7 +142,7 @@ def close_unpaid_orders(*, now=None, limit: int = 500) -> int:
 def mark_order_paid(*, order: Order, amount, paid_at, provider: str) -> Order:
     """A locked, unpaid order is paid (called by the payment service with a verified payment of the full
     amount, inside its transaction)."""
-    require_status(order, Status.PENDING_PAYMENT, doing=_("paid"))
+    require_status(order, Status.PENDING_PAYMENT, doing=pgettext("order can be", "paid"))
     order.status, order.paid_at, order.paid_amount, order.payment_provider = (
         Status.PAID,
         paid_at,
@@ -169,7 +171,7 @@ def ship_order(*, order: Order | int, actor, carrier: str, tracking_number: str)
     from shop.tracking import carriers
 
     order = lock_order(order)
-    require_status(order, Status.PAID, doing=_("shipped"))
+    require_status(order, Status.PAID, doing=pgettext("order can be", "shipped"))
     chosen = carriers.parse_carrier(carrier)
     carrier_code = chosen.code
     number = carriers.check_tracking_number(chosen, tracking_number)
@@ -208,7 +210,7 @@ def ship_order(*, order: Order | int, actor, carrier: str, tracking_number: str)
 
 
 def _complete(order: Order, *, actor, role: str) -> Order:
-    require_status(order, Status.SHIPPED, doing=_("completed"))
+    require_status(order, Status.SHIPPED, doing=pgettext("order can be", "completed"))
     order.status, order.completed_at = Status.COMPLETED, timezone.now()
     order.save(update_fields=["status", "completed_at"])
     add_event(order, OrderEvent.Kind.COMPLETED, actor=actor, role=role)

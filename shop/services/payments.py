@@ -19,6 +19,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from shop import events
 from shop.models import Order, OrderEvent, OrderLine, Payment, ProviderNotification, Refund
@@ -82,7 +83,7 @@ def start_payment(
     order = order_services.lock_order(order)
     if order.buyer_id != buyer.pk:
         raise NotFound(_("This order does not exist."))
-    order_services.require_status(order, Status.PENDING_PAYMENT, doing=_("paid"))
+    order_services.require_status(order, Status.PENDING_PAYMENT, doing=pgettext("order can be", "paid"))
     if order.pay_deadline <= timezone.now():
         raise Conflict(_("The time to pay this order ran out. Order again."), code=ErrorCode.ORDER_CLOSED)
     if provider_code not in available_providers(store):

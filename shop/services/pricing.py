@@ -60,8 +60,13 @@ class Quote:
     free_shipping_over: Decimal | None = None
 
     @property
+    def after_discounts(self) -> Decimal:
+        """What the items cost once discounted: the cart's total, before shipping."""
+        return self.items_total - self.discount_total
+
+    @property
     def payable(self) -> Decimal:
-        return self.items_total - self.discount_total + self.shipping_fee
+        return self.after_discounts + self.shipping_fee
 
     @property
     def problems(self) -> list[PricedLine]:

@@ -91,12 +91,12 @@ def test_storefront_icons_are_svg_drawn_at_their_size(page, live_server_url, dem
     page.goto(host_url(live_server_url, demo_store.host, "/account/"))
 
     tabs = page.locator(".tabbar a")
-    assert tabs.all_inner_texts() == ["Home", "Categories", "Earn", "Me"]
+    assert tabs.all_inner_texts() == ["Home", "Categories", "Earn", "Cart", "Me"]
     sizes = page.locator(".tabbar a svg").evaluate_all(
         "icons => icons.map(i => [Math.round(i.getBoundingClientRect().width),"
         " Math.round(i.getBoundingClientRect().height), i.getAttribute('aria-hidden')])"
     )
-    assert sizes == [[24, 24, "true"]] * 4
+    assert sizes == [[24, 24, "true"]] * 5
     assert page.locator(".tabbar a[aria-current='page']").inner_text() == "Me"
     order_icons = page.locator(".order-states svg")
     assert order_icons.count() == 4

@@ -296,7 +296,7 @@ def test_detail_embeds_each_sku_price_and_stock_for_the_spec_selector(store_a, c
     assert 'data-value="白"' in html and 'data-value="L"' in html
     assert 'max="7"' in html  # quantity stepper limited by the stock on offer
     assert "pd-soldout" not in html
-    assert "Checkout is coming soon." in html
+    assert "Checkout is coming soon." not in html and 'action="/cart/add/"' in html
 
 
 def test_detail_shows_gallery_video_and_sanitised_description(store_a, client_a):
