@@ -64,6 +64,10 @@ class Order(models.Model):
     # The key a client sends with "place order": a retried request or a double click makes one order.
     idempotency_key = models.CharField(max_length=64)
     payment_provider = models.CharField(_("payment method"), max_length=16, blank=True)
+    # The payment that paid the order (refunds of the order go back through it).
+    paid_by = models.ForeignKey(
+        "shop.Payment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     placed_at = models.DateTimeField(_("placed"), default=timezone.now, db_index=True)
     pay_deadline = models.DateTimeField(_("pay by"))
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)

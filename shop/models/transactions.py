@@ -30,8 +30,14 @@ class Payment(models.Model):
     currency = models.CharField(max_length=3, default="CNY")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.STARTED)
     provider_payment_id = models.CharField(max_length=64, blank=True)
+    # The merchant account the payment was made to ("own:<mchid>", "sp:<sp_mchid>:<sub_mchid>", the
+    # Stripe account...): its notifications and refunds keep going to that account after the store
+    # changes its payment settings.
+    account = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     paid_at = models.DateTimeField(null=True, blank=True)
+    # When we last asked the provider how the payment stands (the unpaid-order job asks before closing).
+    checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -74,6 +80,11 @@ class Refund(models.Model):
     provider_refund_id = models.CharField(max_length=64, blank=True)
     reason = models.CharField(max_length=200, blank=True)
     failure = models.CharField(max_length=300, blank=True)
+    # A failed refund tried again is a new refund (a new number) pointing at the one it retries.
+    retry_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # How often a pending refund was sent or looked up, and when the retry job next looks at it.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
 

@@ -298,6 +298,7 @@ def _refund(after_sale: AfterSale) -> Refund:
     """The refund of an agreed request, through the payment that paid the order (submitted after commit)."""
     from shop.services import payments
 
+    order = order_services.lock_order(after_sale.order_line.order_id)
     line = OrderLine.objects.select_for_update().get(pk=after_sale.order_line_id)
     if after_sale.amount > line.paid_amount - line.refunded_amount:
         raise Conflict(
@@ -305,11 +306,7 @@ def _refund(after_sale: AfterSale) -> Refund:
             % {"amount": line.paid_amount - line.refunded_amount},
             code=ErrorCode.REFUND_TOO_LARGE,
         )
-    payment = (
-        Payment.objects.filter(order_id=line.order_id, status=Payment.Status.SUCCEEDED)
-        .order_by("paid_at", "id")
-        .first()
-    )
+    payment = Payment.objects.filter(pk=order.paid_by_id, status=Payment.Status.SUCCEEDED).first()
     if payment is None:
         raise Conflict(_("This order has no payment to refund."), code=ErrorCode.ILLEGAL_TRANSITION)
     refund = Refund.objects.create(

@@ -139,17 +139,19 @@ def close_unpaid_orders(*, now=None, limit: int = 500) -> int:
     return closed
 
 
-def mark_order_paid(*, order: Order, amount, paid_at, provider: str) -> Order:
-    """A locked, unpaid order is paid (called by the payment service with a verified payment of the full
-    amount, inside its transaction)."""
+def mark_order_paid(*, order: Order, payment) -> Order:
+    """A locked, unpaid order is paid by `payment` (called by the payment service with a verified payment
+    of the full amount, inside its transaction); the order's refunds go back through that payment."""
     require_status(order, Status.PENDING_PAYMENT, doing=pgettext("order can be", "paid"))
-    order.status, order.paid_at, order.paid_amount, order.payment_provider = (
+    amount, paid_at, provider = payment.amount, payment.paid_at, payment.provider
+    order.status, order.paid_at, order.paid_amount, order.payment_provider, order.paid_by = (
         Status.PAID,
         paid_at,
         amount,
         provider,
+        payment,
     )
-    order.save(update_fields=["status", "paid_at", "paid_amount", "payment_provider"])
+    order.save(update_fields=["status", "paid_at", "paid_amount", "payment_provider", "paid_by"])
     add_event(order, OrderEvent.Kind.PAID, message=f"{amount}", provider=provider)
     activity.record(
         actor=None,

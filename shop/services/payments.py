@@ -204,9 +204,7 @@ def _payment_succeeded(provider_code: str, event: ProviderEvent) -> str:
     payment.provider_payment_id = event.provider_payment_id or payment.provider_payment_id
     payment.save(update_fields=["status", "paid_at", "provider_payment_id"])
     if order.status == Status.PENDING_PAYMENT and payment.amount == order.payable:
-        order_services.mark_order_paid(
-            order=order, amount=payment.amount, paid_at=event.occurred_at, provider=provider_code
-        )
+        order_services.mark_order_paid(order=order, payment=payment)
         return "paid"
     # Paid too late (the order closed) or twice (another payment paid it): the money goes back.
     reason = (
