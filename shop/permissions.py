@@ -61,6 +61,16 @@ def can_handle_after_sales(user) -> bool:
     )
 
 
+# A refund the provider refused is sent again by whoever handles money or decides after-sales.
+REFUND_RETRY_ROLES = (User.Role.OWNER, User.Role.ADMIN, User.Role.FINANCE, User.Role.CUSTOMER_SERVICE)
+
+
+def can_retry_refunds(user) -> bool:
+    return bool(
+        user is not None and user.is_authenticated and user.is_store_staff and user.role in REFUND_RETRY_ROLES
+    )
+
+
 # The shipping rules (fees, free shipping, the order timings) are set by those who ship.
 def can_change_shipping_rules(user) -> bool:
     return can_handle_orders(user)

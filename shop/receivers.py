@@ -2,12 +2,12 @@
 
 from django.db import transaction
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shop import events, tasks
 from shop.models import SKU, MerchantNotification
 from shop.services import buyer_notifications
+from tenants.links import store_path
 
 
 @receiver(events.stock_low, dispatch_uid="shop.notify_low_stock")
@@ -21,7 +21,7 @@ def notify_low_stock(sender, *, sku_id: int, stock: int, threshold: int, **kwarg
         title=_("Low stock: %(sku)s") % {"sku": str(sku)},
         body=_("Only %(stock)s left (your alert threshold is %(threshold)s).")
         % {"stock": stock, "threshold": threshold},
-        link=reverse("catalog:product_edit", args=[sku.product_id]),
+        link=store_path("catalog:product_edit", sku.product_id),
     )
     transaction.on_commit(lambda: tasks.send_low_stock_email.delay(sku_id, stock))
 

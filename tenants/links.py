@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http.request import split_domain_port
+from django.urls import reverse
 
 DEFAULT_PORTS = {"http": "80", "https": "443"}
 
@@ -18,6 +19,12 @@ DEFAULT_PORTS = {"http": "80", "https": "443"}
 def store_url(store, path: str = "/", *, request=None) -> str:
     """An absolute link to `path` on `store`'s own host."""
     return _absolute(store.host, path, request)
+
+
+def store_path(name: str, *args) -> str:
+    """The path of a store's named URL (a console page a notice links to), whoever asks: a request on the
+    platform, a provider's notification, a Celery worker."""
+    return reverse(name, args=args, urlconf=settings.ROOT_URLCONF)
 
 
 def platform_url(path: str = "/", *, request=None) -> str:

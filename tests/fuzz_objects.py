@@ -6,6 +6,7 @@ notification) belong to `buyer`, else to a new buyer ("buyer" in the answer)."""
 
 import itertools
 import uuid
+from decimal import Decimal
 
 from django.db import connection
 from django_tenants.utils import schema_context
@@ -66,6 +67,8 @@ def store_objects(store, *, buyer=None) -> dict:
             provider_code="sandbox",
             return_url="/",
         )
+        refused = payments.create_refund(payment=paid.paid_by, amount=Decimal("1.00"), reason="多付")
+        payments.fail_refund(refund=refused, message="NOT_ENOUGH")
         line = cart.add_to_cart(buyer=buyer, sku_id=sku.pk, quantity=1)
         BuyerNotification.objects.create(
             buyer=buyer, kind="order_paid", title="已付款", link=f"/orders/{paid.number}/"
@@ -88,6 +91,8 @@ def store_objects(store, *, buyer=None) -> dict:
             "after-sales": request.pk,
             "after_sale_number": request.number,
             "out_trade_no": payment.out_trade_no,
+            "refund_id": refused.pk,
+            "refund_pk": refused.pk,
             "buyer": buyer,
         }
     connection.set_schema_to_public()

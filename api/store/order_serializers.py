@@ -61,6 +61,7 @@ class OrderLineSerializer(serializers.ModelSerializer):
             "discount_share",
             "paid_amount",
             "refunded_amount",
+            "refunding_amount",
             "refundable_amount",
         ]
         read_only_fields = fields
@@ -107,6 +108,34 @@ class RefundSerializer(serializers.ModelSerializer):
         model = Refund
         fields = ["out_refund_no", "amount", "status", "reason", "created_at", "completed_at"]
         read_only_fields = fields
+
+
+class StaffRefundSerializer(RefundSerializer):
+    """A refund as the merchant sees it: why it failed, and whether it can be tried again."""
+
+    retry_of = serializers.SlugRelatedField(
+        slug_field="out_refund_no",
+        read_only=True,
+        allow_null=True,
+        help_text="The failed refund this one tries again",
+    )
+    can_retry = serializers.SerializerMethodField(
+        help_text="Failed and not tried again yet: POST to the order's refunds/{id}/retry/"
+    )
+
+    class Meta(RefundSerializer.Meta):
+        fields = [
+            "id",
+            *RefundSerializer.Meta.fields,
+            "failure",
+            "provider_refund_id",
+            "retry_of",
+            "can_retry",
+        ]
+        read_only_fields = fields
+
+    def get_can_retry(self, refund) -> bool:
+        return refund.status == Refund.Status.FAILED and not getattr(refund, "retried", True)
 
 
 ORDER_FIELDS = [
@@ -206,6 +235,7 @@ class StaffOrderListSerializer(OrderListSerializer):
 class StaffOrderDetailSerializer(OrderDetailSerializer):
     buyer = OrderBuyerSerializer(read_only=True)
     payments = PaymentSerializer(many=True, read_only=True)
+    refunds = StaffRefundSerializer(many=True, read_only=True)
 
     class Meta(OrderDetailSerializer.Meta):
         fields = [*OrderDetailSerializer.Meta.fields, "buyer", "payments"]
@@ -341,6 +371,7 @@ class StaffAfterSaleSerializer(AfterSaleSerializer):
 
 class StaffAfterSaleDetailSerializer(AfterSaleDetailSerializer):
     buyer = OrderBuyerSerializer(read_only=True)
+    refunds = StaffRefundSerializer(many=True, read_only=True)
 
     class Meta(AfterSaleDetailSerializer.Meta):
         fields = [*AfterSaleDetailSerializer.Meta.fields, "buyer"]

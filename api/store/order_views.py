@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -32,7 +33,7 @@ from api.store.order_serializers import (
 from api.store.shipping_serializers import ShippingRulesInputSerializer, ShippingRulesSerializer
 from shop.models import Order, RegionShippingFee, ShopSettings
 from shop.payments.registry import PROVIDER_CODES
-from shop.permissions import can_edit_catalog, can_handle_after_sales, can_handle_orders
+from shop.permissions import can_edit_catalog, can_handle_after_sales, can_handle_orders, can_retry_refunds
 from shop.selectors.orders import (
     AFTER_SALE_QUEUES,
     OrderFilters,
@@ -40,7 +41,8 @@ from shop.selectors.orders import (
     console_after_sale,
     console_order,
 )
-from shop.services import aftersales, order_files, orders, shipping_rules
+from shop.services import aftersales, order_files, orders, payments, shipping_rules
+from tenants.errors import NotFound
 from tenants.inputs import parse_choice
 
 REFUSED = OpenApiResponse(description="The current state forbids it: `detail` and `code` say why")
@@ -135,6 +137,36 @@ class OrderViewSet(FileRefusalsInJSON, mixins.ListModelMixin, StoreViewSet):
         orders.cancel_order(
             order=order.pk, actor=request.user, role="merchant", reason=serializer.validated_data["reason"]
         )
+        return self._detail(order)
+
+    @extend_schema(
+        request=None,
+        parameters=[
+            OpenApiParameter("refund_id", int, OpenApiParameter.PATH, description="The refund's `id`")
+        ],
+        responses={
+            200: StaffOrderDetailSerializer,
+            403: OpenApiResponse(description="Not your role"),
+            409: REFUSED,
+        },
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"refunds/(?P<refund_id>[0-9]+)/retry",
+        permission_classes=[IsStoreStaff, StoreWritable],  # its own roles, checked below
+    )
+    def retry_refund(self, request, pk=None, refund_id=None):
+        """Send a refund the provider refused again, as a new refund (a new number), once the cause is
+        settled (the account's balance, its settings). The owner, administrators, finance and customer
+        service may; each failed refund is tried again once (a failed retry can be retried itself)."""
+        order = self.get_object()
+        if not can_retry_refunds(request.user):
+            raise PermissionDenied(_("Your role cannot send refunds again."))
+        refund = next((refund for refund in order.refunds.all() if str(refund.pk) == refund_id), None)
+        if refund is None:
+            raise NotFound(_("This refund does not exist."))
+        payments.retry_refund(actor=request.user, refund=refund)
         return self._detail(order)
 
     @extend_schema(parameters=ORDER_FILTERS, responses={(200, "text/csv"): OpenApiTypes.BINARY})

@@ -13,6 +13,7 @@ urlpatterns = [
     path("orders/<int:pk>/", console_orders.order_detail, name="order"),
     path("orders/<int:pk>/ship/", console_orders.order_ship, name="ship"),
     path("orders/<int:pk>/cancel/", console_orders.order_cancel, name="cancel"),
+    path("orders/<int:pk>/refunds/<int:refund_pk>/retry/", console_orders.refund_retry, name="refund_retry"),
     path("after-sales/", console_aftersales.after_sale_list, name="after_sales"),
     path("after-sales/<int:pk>/", console_aftersales.after_sale_detail, name="after_sale"),
     path("after-sales/<int:pk>/approve/", console_aftersales.after_sale_approve, name="after_sale_approve"),

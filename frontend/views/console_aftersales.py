@@ -15,7 +15,7 @@ from frontend.forms import apply_domain_error
 from frontend.forms_console_orders import ReceiveReturnForm, RejectAfterSaleForm
 from frontend.views.access import role_required, staff_required
 from shop.models import AfterSale
-from shop.permissions import can_handle_after_sales
+from shop.permissions import can_handle_after_sales, can_retry_refunds
 from shop.selectors import orders as selectors
 from shop.selectors.orders import AFTER_SALE_QUEUES
 from shop.services import aftersales
@@ -63,6 +63,7 @@ def _render_after_sale(request, after_sale, *, reject_form=None, receive_form=No
         "reject_form": reject_form or RejectAfterSaleForm(),
         "receive_form": receive_form or ReceiveReturnForm(initial={"restock": True}),
         "can_handle": can_handle_after_sales(request.user),
+        "can_retry_refunds": can_retry_refunds(request.user),
     }
     return render(request, "console/aftersales/detail.html", context, status=status)
 

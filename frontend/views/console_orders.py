@@ -17,11 +17,11 @@ from frontend.forms_console_orders import BulkShipForm, CancelOrderForm, ShipOrd
 from frontend.views.access import forbidden, role_required, staff_required
 from shop.models import Order
 from shop.payments.registry import PROVIDER_LABELS
-from shop.permissions import can_handle_orders
+from shop.permissions import can_handle_orders, can_retry_refunds
 from shop.selectors import orders as selectors
 from shop.selectors.orders import OrderFilters
 from shop.selectors.tracking import shipment_timeline
-from shop.services import order_files
+from shop.services import order_files, payments
 from shop.services import orders as order_services
 from shop.tracking.carriers import carrier_name
 from tenants.errors import DomainError
@@ -94,6 +94,7 @@ def _render_order(request, order: Order, *, ship_form=None, cancel_form=None, no
         "ship_form": ship_form or ShipOrderForm(),
         "cancel_form": cancel_form or CancelOrderForm(),
         "can_handle": can_handle_orders(request.user),
+        "can_retry_refunds": can_retry_refunds(request.user),
         "notice": notice,
     }
     template = "console/orders/_detail.html" if request.htmx else "console/orders/detail.html"
@@ -156,6 +157,35 @@ def order_cancel(request, pk):
             messages.success(request, _("Order %(number)s is cancelled.") % {"number": order.number})
             return redirect("orders:order", pk=order.pk)
     return _render_order(request, order, cancel_form=form, status=200 if request.htmx else status)
+
+
+_NOT_REFUNDER = gettext_lazy(
+    "Only the owner, an administrator, finance or customer service can send a refund again."
+)
+
+
+@require_POST
+@role_required(can_retry_refunds, _NOT_REFUNDER, back="orders:list", back_label=_BACK)
+def refund_retry(request, pk, refund_pk):
+    """Send a refund the provider refused again (a new refund number), once the merchant has settled why;
+    back to the request it is for, or to the order."""
+    order = _order_or_404(pk)
+    refund = next((refund for refund in order.refunds.all() if refund.pk == refund_pk), None)
+    if refund is None:
+        raise Http404(_("This refund does not exist."))
+    try:
+        retried = payments.retry_refund(actor=request.user, refund=refund)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The refund of %(amount)s is sent again as %(number)s.")
+            % {"amount": retried.amount, "number": retried.out_refund_no},
+        )
+    if refund.after_sale_id:
+        return redirect("orders:after_sale", pk=refund.after_sale_id)
+    return redirect("orders:order", pk=order.pk)
 
 
 # --- bulk shipping -------------------------------------------------------------------------------------

@@ -31,8 +31,6 @@ class AfterSale(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     OPEN = (Status.REQUESTED, Status.APPROVED, Status.RETURNED, Status.RECEIVED)
-    # The buyer may take a request back until the item is on its way back.
-    WITHDRAWABLE = (Status.REQUESTED, Status.APPROVED)
 
     number = models.CharField(_("request number"), max_length=24, unique=True)
     order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="after_sales")
@@ -73,7 +71,11 @@ class AfterSale(models.Model):
 
     @property
     def can_withdraw(self) -> bool:
-        return self.status in self.WITHDRAWABLE
+        """The buyer may take a request back while the merchant has not decided it, and a return until
+        the item is on its way back; an agreed refund only is already going out."""
+        return self.status == self.Status.REQUESTED or (
+            self.status == self.Status.APPROVED and self.kind == self.Kind.RETURN_AND_REFUND
+        )
 
     @property
     def awaits_return(self) -> bool:

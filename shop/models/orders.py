@@ -135,6 +135,9 @@ class OrderLine(models.Model):
     discount_share = _money(_("discount"))
     paid_amount = _money(_("paid"))  # line_total - discount_share
     refunded_amount = _money(_("refunded"))
+    # Refunds sent to the provider and not answered yet: reserved, so no second request can ask for the
+    # same money while the first is on its way (a failed refund gives it back).
+    refunding_amount = _money(_("being refunded"))
 
     class Meta:
         ordering = ["id"]
@@ -143,6 +146,11 @@ class OrderLine(models.Model):
             models.CheckConstraint(
                 condition=Q(refunded_amount__lte=F("paid_amount")), name="shop_orderline_refund_within_paid"
             ),
+            models.CheckConstraint(
+                condition=Q(refunding_amount__gte=0)
+                & Q(refunding_amount__lte=F("paid_amount") - F("refunded_amount")),
+                name="shop_orderline_refunding_within_paid",
+            ),
         ]
 
     def __str__(self):
@@ -150,7 +158,8 @@ class OrderLine(models.Model):
 
     @property
     def refundable_amount(self) -> Decimal:
-        return self.paid_amount - self.refunded_amount
+        """What a new request may still ask for: paid, less refunded, less refunds on their way."""
+        return self.paid_amount - self.refunded_amount - self.refunding_amount
 
 
 class OrderEvent(models.Model):

@@ -78,8 +78,15 @@ def _detail(orders) -> QuerySet[Order]:
             "lines__after_sales",
             queryset=AfterSale.objects.prefetch_related("photos").order_by("-created_at", "-id"),
         ),
-        Prefetch("refunds", queryset=Refund.objects.order_by("created_at", "id")),
+        Prefetch("refunds", queryset=_refunds()),
         "payments",
+    )
+
+
+def _refunds() -> QuerySet[Refund]:
+    """An order's or a request's refunds, oldest first, each knowing whether it was tried again."""
+    return Refund.objects.annotate(retried=Exists(Refund.objects.filter(retry_of=OuterRef("pk")))).order_by(
+        "created_at", "id"
     )
 
 
@@ -122,7 +129,7 @@ def buyer_after_sale(*, buyer, number) -> AfterSale:
         .prefetch_related(
             "photos",
             Prefetch("events", queryset=AfterSaleEvent.objects.order_by("created_at", "id")),
-            Prefetch("refunds", queryset=Refund.objects.order_by("created_at", "id")),
+            Prefetch("refunds", queryset=_refunds()),
         )
         .first()
     )
@@ -335,7 +342,7 @@ def console_after_sale(*, pk) -> AfterSale:
         .prefetch_related(
             "photos",
             Prefetch("events", queryset=AfterSaleEvent.objects.order_by("created_at", "id")),
-            Prefetch("refunds", queryset=Refund.objects.order_by("created_at", "id")),
+            Prefetch("refunds", queryset=_refunds()),
         )
         .filter(pk=id_or_none(pk) or 0)
         .first()

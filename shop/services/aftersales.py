@@ -4,11 +4,13 @@ shipped back by the buyer and received by the merchant (who says whether it goes
 paid back. The buyer may withdraw an open request. Refunds go back through the provider the order was
 paid with, exact to the fen, never more than what was paid for the line less what was refunded."""
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -23,7 +25,6 @@ from shop.models import (
     OrderLine,
     Payment,
     Refund,
-    RefundLine,
     ShopSettings,
     StockMovement,
 )
@@ -35,6 +36,7 @@ from tenants.errors import Conflict, DomainError, ErrorCode, InvalidInput, NotFo
 from tenants.inputs import id_or_none, parse_int
 from tenants.money import MoneyError, to_money
 
+logger = logging.getLogger(__name__)
 Status = AfterSale.Status
 MAX_PHOTOS = 6
 MAX_DETAILS = 1000
@@ -53,7 +55,7 @@ class AfterSaleInput:
     photos: tuple = ()
 
 
-def _locked_request(after_sale: AfterSale | int) -> AfterSale:
+def locked_request(after_sale: AfterSale | int) -> AfterSale:
     found = (
         AfterSale.objects.select_for_update()
         .select_related("order_line__order")
@@ -67,11 +69,15 @@ def _locked_request(after_sale: AfterSale | int) -> AfterSale:
 
 def _require(after_sale: AfterSale, *allowed: str, doing: str) -> None:
     if after_sale.status not in allowed:
-        raise Conflict(
-            _("This request is %(status)s: it cannot be %(doing)s.")
-            % {"status": after_sale.get_status_display().lower(), "doing": doing},
-            code=ErrorCode.ILLEGAL_TRANSITION,
-        )
+        _refuse(after_sale, doing=doing)
+
+
+def _refuse(after_sale: AfterSale, *, doing: str):
+    raise Conflict(
+        _("This request is %(status)s: it cannot be %(doing)s.")
+        % {"status": after_sale.get_status_display().lower(), "doing": doing},
+        code=ErrorCode.ILLEGAL_TRANSITION,
+    )
 
 
 def _step(after_sale: AfterSale, status: str, *, role: str, message: str = "", actor=None) -> None:
@@ -138,6 +144,21 @@ def require_after_sales_open(order: Order, *, kind: str) -> None:
             )
 
 
+def units_returnable(line: OrderLine) -> int:
+    """Units of the line that may still be sent back: its quantity less those of its returns that are
+    open or done (a rejected or withdrawn return gives its units back)."""
+    asked = (
+        line.after_sales.filter(kind=AfterSale.Kind.RETURN_AND_REFUND)
+        .exclude(status__in=(Status.REJECTED, Status.WITHDRAWN))
+        .aggregate(units=Sum("quantity"))["units"]
+    )
+    return max(line.quantity - (asked or 0), 0)
+
+
+def _refund_on_its_way(after_sale: AfterSale) -> bool:
+    return after_sale.refunds.filter(status__in=(Refund.Status.PENDING, Refund.Status.SUCCEEDED)).exists()
+
+
 def takes_after_sales(order: Order, *, kind: str = AfterSale.Kind.REFUND_ONLY) -> bool:
     """The same rule as a yes or no, for pages deciding whether to offer a request."""
     try:
@@ -158,7 +179,17 @@ def request_after_sale(*, buyer, data: AfterSaleInput) -> AfterSale:
     )
     if line is None:
         raise NotFound(_("This item is not in your orders."))
+    # The photos are checked and stored before the order is locked (storage is a network away).
+    photos = [photo for photo in data.photos or () if photo]
+    if len(photos) > MAX_PHOTOS:
+        raise InvalidInput({"photos": [_("At most %(n)s photos.") % {"n": MAX_PHOTOS}]})
+    records = []
+    for photo in photos:
+        record = AfterSalePhoto()
+        media.store_picture(record, "image", photo, errors_key="photos")
+        records.append(record)
     order = order_services.lock_order(line.order_id)
+    line = OrderLine.objects.select_for_update().get(pk=line.pk)
     if data.kind not in AfterSale.Kind.values:
         raise InvalidInput({"kind": [_("Choose a refund only, or a return and refund.")]})
     require_after_sales_open(order, kind=data.kind)
@@ -168,7 +199,7 @@ def request_after_sale(*, buyer, data: AfterSaleInput) -> AfterSale:
         amount = to_money(data.amount)
     except MoneyError:
         raise InvalidInput({"amount": [_("Enter an amount such as 12.50.")]}) from None
-    left = line.paid_amount - line.refunded_amount
+    left = line.refundable_amount
     if amount <= 0:
         raise InvalidInput({"amount": [_("The amount must be above 0.")]})
     if amount > left:
@@ -185,11 +216,15 @@ def request_after_sale(*, buyer, data: AfterSaleInput) -> AfterSale:
         )
     except InvalidInput:
         raise InvalidInput({"quantity": [_("Between 0 and %(n)s units.") % {"n": line.quantity}]}) from None
-    if data.kind == AfterSale.Kind.RETURN_AND_REFUND and quantity == 0:
-        quantity = line.quantity
-    photos = [photo for photo in data.photos or () if photo]
-    if len(photos) > MAX_PHOTOS:
-        raise InvalidInput({"photos": [_("At most %(n)s photos.") % {"n": MAX_PHOTOS}]})
+    if data.kind == AfterSale.Kind.RETURN_AND_REFUND:
+        returnable = units_returnable(line)
+        if returnable == 0:
+            raise InvalidInput({"quantity": [_("Every unit of this item was sent back already.")]})
+        if quantity > returnable:
+            raise InvalidInput(
+                {"quantity": [_("At most %(n)s more units can be sent back.") % {"n": returnable}]}
+            )
+        quantity = quantity or returnable
     after_sale = AfterSale.objects.create(
         number=new_number("AS", digits=8),
         order_line=line,
@@ -200,9 +235,8 @@ def request_after_sale(*, buyer, data: AfterSaleInput) -> AfterSale:
         reason=_text(data.reason, "reason", limit=200, required=True),
         details=_text(data.details, "details", limit=MAX_DETAILS, required=False),
     )
-    for photo in photos:
-        record = AfterSalePhoto(after_sale=after_sale)
-        media.store_picture(record, "image", photo, errors_key="photos")
+    for record in records:
+        record.after_sale = after_sale
         record.save()
     _step(after_sale, Status.REQUESTED, role="buyer", message=after_sale.reason, actor=buyer)
     return after_sale
@@ -210,10 +244,11 @@ def request_after_sale(*, buyer, data: AfterSaleInput) -> AfterSale:
 
 @transaction.atomic
 def withdraw_after_sale(*, buyer, after_sale: AfterSale | int) -> AfterSale:
-    after_sale = _locked_request(after_sale)
+    after_sale = locked_request(after_sale)
     if after_sale.buyer_id != buyer.pk:
         raise NotFound(_("This after-sales request does not exist."))
-    _require(after_sale, *AfterSale.WITHDRAWABLE, doing=_("withdrawn"))
+    if not after_sale.can_withdraw or _refund_on_its_way(after_sale):
+        _refuse(after_sale, doing=_("withdrawn"))
     after_sale.closed_at = timezone.now()
     _step(after_sale, Status.WITHDRAWN, role="buyer", actor=buyer)
     after_sale.save(update_fields=["status", "closed_at"])
@@ -223,20 +258,21 @@ def withdraw_after_sale(*, buyer, after_sale: AfterSale | int) -> AfterSale:
 @transaction.atomic
 def approve_after_sale(*, actor, after_sale: AfterSale | int) -> AfterSale:
     """The merchant agrees: a refund only is paid back now; a return waits for the parcel."""
-    after_sale = _locked_request(after_sale)
+    after_sale = locked_request(after_sale)
     _require(after_sale, Status.REQUESTED, doing=_("approved"))
     after_sale.decided_at = timezone.now()
     _step(after_sale, Status.APPROVED, role="merchant", actor=actor)
     after_sale.save(update_fields=["status", "decided_at"])
     if after_sale.kind == AfterSale.Kind.REFUND_ONLY:
-        _refund(after_sale)
+        refund_request(after_sale)
     return after_sale
 
 
 @transaction.atomic
 def reject_after_sale(*, actor, after_sale: AfterSale | int, reason: str) -> AfterSale:
-    after_sale = _locked_request(after_sale)
-    _require(after_sale, Status.REQUESTED, Status.RETURNED, Status.RECEIVED, doing=_("rejected"))
+    after_sale = locked_request(after_sale)
+    # Once agreed (a refund only) or received (a return), the money is the buyer's: no rejecting then.
+    _require(after_sale, Status.REQUESTED, Status.RETURNED, doing=_("rejected"))
     after_sale.reject_reason = _text(reason, "reason", limit=200, required=True)
     after_sale.decided_at = after_sale.closed_at = timezone.now()
     _step(after_sale, Status.REJECTED, role="merchant", message=after_sale.reject_reason, actor=actor)
@@ -249,7 +285,7 @@ def ship_return(*, buyer, after_sale: AfterSale | int, carrier: str, tracking_nu
     """The buyer sent the item back, with its carrier and tracking number."""
     from shop.tracking import carriers
 
-    after_sale = _locked_request(after_sale)
+    after_sale = locked_request(after_sale)
     if after_sale.buyer_id != buyer.pk:
         raise NotFound(_("This after-sales request does not exist."))
     if after_sale.kind != AfterSale.Kind.RETURN_AND_REFUND:
@@ -276,7 +312,7 @@ def ship_return(*, buyer, after_sale: AfterSale | int, carrier: str, tracking_nu
 def receive_return(*, actor, after_sale: AfterSale | int, restock: bool) -> AfterSale:
     """The merchant has the item back: the refund goes out, and the units go back to stock if they can be
     sold again (exactly once, whatever happens next)."""
-    after_sale = _locked_request(after_sale)
+    after_sale = locked_request(after_sale)
     _require(after_sale, Status.RETURNED, doing=_("received"))
     if restock and after_sale.quantity:
         inventory.release_stock(
@@ -290,44 +326,42 @@ def receive_return(*, actor, after_sale: AfterSale | int, restock: bool) -> Afte
         after_sale, Status.RECEIVED, role="merchant", actor=actor, message=_("restocked") if restock else ""
     )
     after_sale.save(update_fields=["status", "restocked"])
-    _refund(after_sale)
+    refund_request(after_sale)
     return after_sale
 
 
-def _refund(after_sale: AfterSale) -> Refund:
+def refund_request(after_sale: AfterSale, *, retry_of: Refund | None = None) -> Refund:
     """The refund of an agreed request, through the payment that paid the order (submitted after commit)."""
     from shop.services import payments
 
     order = order_services.lock_order(after_sale.order_line.order_id)
     line = OrderLine.objects.select_for_update().get(pk=after_sale.order_line_id)
-    if after_sale.amount > line.paid_amount - line.refunded_amount:
+    if after_sale.amount > line.refundable_amount:
         raise Conflict(
-            _("At most %(amount)s can be refunded for this item.")
-            % {"amount": line.paid_amount - line.refunded_amount},
+            _("At most %(amount)s can be refunded for this item.") % {"amount": line.refundable_amount},
             code=ErrorCode.REFUND_TOO_LARGE,
         )
     payment = Payment.objects.filter(pk=order.paid_by_id, status=Payment.Status.SUCCEEDED).first()
     if payment is None:
         raise Conflict(_("This order has no payment to refund."), code=ErrorCode.ILLEGAL_TRANSITION)
-    refund = Refund.objects.create(
-        order_id=line.order_id,
+    units = after_sale.quantity if after_sale.kind == AfterSale.Kind.RETURN_AND_REFUND else 0
+    return payments.create_refund(
         payment=payment,
-        after_sale=after_sale,
-        out_refund_no=new_number("R", digits=12),
         amount=after_sale.amount,
         reason=after_sale.reason,
+        after_sale=after_sale,
+        lines=[(line, after_sale.amount, units)],
+        retry_of=retry_of,
     )
-    RefundLine.objects.create(
-        refund=refund, order_line=line, amount=after_sale.amount, quantity=after_sale.quantity
-    )
-    payments.submit_refund_on_commit(refund)
-    return refund
 
 
 def refunded(*, after_sale_id: int) -> None:
     """The refund of a request went through (called by the payment side, inside its transaction)."""
-    after_sale = _locked_request(after_sale_id)
-    if after_sale.status == Status.REFUNDED:
+    after_sale = locked_request(after_sale_id)
+    if after_sale.status not in (Status.APPROVED, Status.RECEIVED):
+        # Done already (a second report of the same refund), or, impossibly, closed with money out.
+        if after_sale.status != Status.REFUNDED:
+            logger.error("refund of %s arrived while it is %s", after_sale.number, after_sale.status)
         return
     after_sale.closed_at = timezone.now()
     _step(after_sale, Status.REFUNDED, role="system", message=f"{after_sale.amount}")

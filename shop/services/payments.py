@@ -16,13 +16,12 @@ import logging
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from shop import events
-from shop.models import Order, OrderEvent, OrderLine, Payment, ProviderNotification, Refund
+from shop.models import Order, OrderEvent, OrderLine, Payment, ProviderNotification, Refund, RefundLine
 from shop.payments.base import (
     Channel,
     EventKind,
@@ -43,7 +42,7 @@ from shop.services import orders as order_services
 from shop.services.numbers import new_number
 from tenants import activity
 from tenants.errors import Conflict, ErrorCode, InvalidInput, NotFound, ProviderUnavailable
-from tenants.links import store_url
+from tenants.links import store_path, store_url
 
 logger = logging.getLogger(__name__)
 Status = Order.Status
@@ -215,15 +214,31 @@ def _payment_succeeded(provider_code: str, event: ProviderEvent) -> str:
     return "refunded: order not payable"
 
 
+def create_refund(
+    *, payment: Payment, amount, reason: str, after_sale=None, lines=(), retry_of: Refund | None = None
+) -> Refund:
+    """Record a refund of `payment` (with what goes back per order line: `lines` of (line, amount, units)),
+    reserve its lines' amounts while it is on its way, and submit it to the provider after commit. The
+    caller holds the order's lock and has checked the amounts."""
+    refund = Refund.objects.create(
+        order_id=payment.order_id,
+        payment=payment,
+        after_sale=after_sale,
+        out_refund_no=new_number("R", digits=12),
+        amount=amount,
+        reason=reason,
+        retry_of=retry_of,
+    )
+    for line, line_amount, quantity in lines:
+        RefundLine.objects.create(refund=refund, order_line=line, amount=line_amount, quantity=quantity)
+        OrderLine.objects.filter(pk=line.pk).update(refunding_amount=F("refunding_amount") + line_amount)
+    submit_refund_on_commit(refund)
+    return refund
+
+
 def refund_payment_in_full(*, payment: Payment, reason: str) -> Refund:
     """Send a whole payment back (it paid nothing): recorded now, submitted to the provider after commit."""
-    refund = Refund.objects.create(
-        order=payment.order,
-        payment=payment,
-        out_refund_no=new_number("R", digits=12),
-        amount=payment.amount,
-        reason=reason,
-    )
+    refund = create_refund(payment=payment, amount=payment.amount, reason=reason)
     activity.record(
         actor=None,
         action="payment.refunded",
@@ -233,7 +248,6 @@ def refund_payment_in_full(*, payment: Payment, reason: str) -> Refund:
         changes={"refund": [None, payment.amount]},
         note=reason,
     )
-    submit_refund_on_commit(refund)
     return refund
 
 
@@ -292,6 +306,9 @@ def complete_refund(*, refund: Refund, provider_refund_id: str = "") -> Refund:
 
     if refund.status == Refund.Status.SUCCEEDED:
         return refund
+    # A refund reported failed and then refunded after all (notifications out of order) reserved nothing
+    # any more: its lines only count it as refunded.
+    reserved = refund.status == Refund.Status.PENDING
     refund.status, refund.completed_at = Refund.Status.SUCCEEDED, timezone.now()
     refund.provider_refund_id = provider_refund_id or refund.provider_refund_id
     refund.save(update_fields=["status", "completed_at", "provider_refund_id"])
@@ -301,7 +318,8 @@ def complete_refund(*, refund: Refund, provider_refund_id: str = "") -> Refund:
         for refund_line in refund.lines.select_related("order_line"):
             line = refund_line.order_line
             OrderLine.objects.filter(pk=line.pk).update(
-                refunded_amount=F("refunded_amount") + refund_line.amount
+                refunded_amount=F("refunded_amount") + refund_line.amount,
+                refunding_amount=F("refunding_amount") - (refund_line.amount if reserved else 0),
             )
             line.refresh_from_db(fields=["refunded_amount"])
             events.send_on_commit(
@@ -340,15 +358,20 @@ def fail_refund(*, refund: Refund, message: str) -> Refund:
         return refund
     refund.status, refund.failure = Refund.Status.FAILED, (message or "")[:300]
     refund.save(update_fields=["status", "failure"])
+    for refund_line in refund.lines.all():
+        # The money is no longer on its way: the line may be refunded again (by retrying this refund).
+        OrderLine.objects.filter(pk=refund_line.order_line_id).update(
+            refunding_amount=F("refunding_amount") - refund_line.amount
+        )
     MerchantNotification.objects.create(
         kind="refund_failed",
         title=_("A refund of %(amount)s failed (order %(number)s)")
         % {"amount": refund.amount, "number": refund.order.number},
         body=refund.failure,
         # The notice opens the request the refund was for (or the order, for a payment sent back).
-        link=reverse("orders:after_sale", args=[refund.after_sale_id])
+        link=store_path("orders:after_sale", refund.after_sale_id)
         if refund.after_sale_id
-        else reverse("orders:order", args=[refund.order_id]),
+        else store_path("orders:order", refund.order_id),
     )
     activity.record(
         actor=None,
@@ -360,3 +383,47 @@ def fail_refund(*, refund: Refund, message: str) -> Refund:
         note=refund.failure,
     )
     return refund
+
+
+@transaction.atomic
+def retry_refund(*, actor, refund: Refund | int) -> Refund:
+    """Send a refund the provider refused again, as a new refund (a new number), once the merchant has
+    settled why (the account's balance, its settings): for an after-sales request still waiting for its
+    money, or a payment sent back in full. Each failed refund is tried again once; a retry that fails is
+    itself tried again."""
+    from shop.services import aftersales
+
+    found = Refund.objects.select_for_update().filter(pk=getattr(refund, "pk", refund)).first()
+    if found is None:
+        raise NotFound(_("This refund does not exist."))
+    if found.status != Refund.Status.FAILED:
+        raise Conflict(_("Only a failed refund can be tried again."), code=ErrorCode.ILLEGAL_TRANSITION)
+    again = Refund.objects.filter(retry_of=found).first()
+    if again is not None:
+        raise Conflict(
+            _("This refund was tried again already: %(number)s.") % {"number": again.out_refund_no},
+            code=ErrorCode.ILLEGAL_TRANSITION,
+        )
+    order_services.lock_order(found.order_id)
+    if found.after_sale_id:
+        after_sale = aftersales.locked_request(found.after_sale_id)
+        if after_sale.status not in (aftersales.Status.APPROVED, aftersales.Status.RECEIVED):
+            raise Conflict(
+                _("The after-sales request of this refund is no longer waiting for it."),
+                code=ErrorCode.ILLEGAL_TRANSITION,
+            )
+        retried = aftersales.refund_request(after_sale, retry_of=found)
+    else:
+        retried = create_refund(
+            payment=found.payment, amount=found.amount, reason=found.reason, retry_of=found
+        )
+    activity.record(
+        actor=actor,
+        action="refund.retried",
+        target_type="order",
+        target_id=found.order_id,
+        target_label=found.order.number,
+        changes={"refund": [found.out_refund_no, retried.out_refund_no]},
+        note=found.failure,
+    )
+    return retried

@@ -19,7 +19,6 @@ import re
 
 from django.core.cache import cache
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from shop.events import send_on_commit, shipment_delivered
@@ -35,7 +34,7 @@ from shop.tracking.base import (
 from shop.tracking.carriers import carrier_name, get_carrier
 from shop.tracking.registry import tracking_provider
 from tenants.activity import diff, record, snapshot
-from tenants.links import store_url
+from tenants.links import store_path, store_url
 
 logger = logging.getLogger(__name__)
 
@@ -158,7 +157,7 @@ def start_tracking(*, shipment: Shipment, store) -> None:
     if not provider.pushes:
         refresh_tracking(shipment=shipment, provider=provider)
         return
-    path = reverse(f"webhook-tracking-{provider.code}", urlconf="config.urls_tenant")
+    path = store_path(f"webhook-tracking-{provider.code}")
     provider.subscribe(
         shipment.carrier, shipment.tracking_number, store_url(store, path), phone=_phone_for(shipment)
     )

@@ -3,13 +3,15 @@ after-sales or notifications (404, or a list without them, and nothing changed);
 unknown in store A (401); a buyer's token opens no staff endpoint and a staff token no buyer endpoint."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django_tenants.utils import schema_context
 from drf_spectacular.generators import SchemaGenerator
 
-from shop.models import BuyerNotification
+from shop.models import BuyerNotification, Order
+from shop.services import payments
 from tests.conftest import make_buyer, owner_of
 from tests.shop.api.conftest import PARCEL, Api, pay_by_sandbox, place
 from tests.snapshots import Snapshot
@@ -67,6 +69,7 @@ STAFF_ENDPOINTS = [
     ("post", "/api/v1/after-sales/{after_sale_id}/approve/", None),
     ("post", "/api/v1/after-sales/{after_sale_id}/reject/", {"reason": "不行"}),
     ("post", "/api/v1/after-sales/{after_sale_id}/receive/", {"restock": True}),
+    ("post", "/api/v1/orders/{order_id}/refunds/{refund_id}/retry/", None),
     ("get", "/api/v1/shipping-rules/", None),
     ("put", "/api/v1/shipping-rules/", {"shipping_flat_fee": "1.00"}),
 ]
@@ -86,6 +89,9 @@ def theirs(shop, owner_api):
     ).json()
     with schema_context(shop.store.schema_name):
         note = BuyerNotification.objects.create(buyer=shop.buyer, kind="order_paid", title="已付款")
+        paid = Order.objects.get(pk=order["id"])
+        refused = payments.create_refund(payment=paid.paid_by, amount=Decimal("1.00"), reason="多付")
+        payments.fail_refund(refund=refused, message="NOT_ENOUGH")
     connection.set_schema_to_public()
     return {
         "sku": shop.large.pk,
@@ -99,6 +105,7 @@ def theirs(shop, owner_api):
         "after_sale_id": after_sale["id"],
         "address": shop.address.pk,
         "note": note.pk,
+        "refund_id": refused.pk,
     }
 
 
