@@ -46,10 +46,8 @@ class StoreManagersOnly(IsStoreStaff):
 class StoreWritable(permissions.BasePermission):
     def has_permission(self, request, view):
         store = current_store(request)
-        if store is not None and store.is_suspended and request.method not in permissions.SAFE_METHODS:
-            raise PermissionDenied(
-                _("This store is suspended by the platform: %(reason)s") % {"reason": store.status_reason}
-            )
+        if store is not None and store.is_read_only and request.method not in permissions.SAFE_METHODS:
+            raise PermissionDenied(store.read_only_message)
         return True
 
 

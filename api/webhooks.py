@@ -69,3 +69,25 @@ def payment_notification(request, provider: str):
     return HttpResponse(
         acknowledgement.body, status=acknowledgement.status, content_type=acknowledgement.content_type
     )
+
+
+@csrf_exempt
+@require_POST
+def billing_webhook(request, provider: str):
+    """The platform's Stripe Billing webhooks (merchants' subscriptions), on the platform's host: verified,
+    stored once per event id and answered at once; a worker applies them (billing.webhooks)."""
+    from billing.providers import STRIPE, InvalidWebhook
+    from billing.webhooks import receive
+
+    if provider != STRIPE:  # the sandbox hands its events over in-process, never over HTTP
+        return JsonResponse({"error": "unknown billing provider"}, status=404)
+    try:
+        body = request.body
+    except RawPostDataException:
+        return JsonResponse({"error": "the body is a form, not an event"}, status=400)
+    try:
+        row, new = receive(provider, headers=request.headers, body=body)
+    except InvalidWebhook as error:
+        logger.warning("billing webhook refused: %s", error)
+        return JsonResponse({"error": str(error)}, status=400)
+    return JsonResponse({"received": True, "duplicate": not new})

@@ -6,4 +6,8 @@ class BillingConfig(AppConfig):
     verbose_name = "Plans and billing"
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from tenants import activity
+
+        from . import activity_labels, receivers  # noqa: F401
+
+        activity.register_labels(actions=activity_labels.ACTIONS)

@@ -48,7 +48,10 @@ class Plan(models.Model):
     is_public = models.BooleanField(_("offered at signup"), default=True)
     is_default = models.BooleanField(_("preselected at signup"), default=False)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
-    stripe_price_id = models.CharField(_("Stripe price id"), max_length=80, blank=True)
+    stripe_price_id = models.CharField(_("Stripe price id (monthly)"), max_length=80, blank=True)
+    stripe_price_id_yearly = models.CharField(_("Stripe price id (yearly)"), max_length=80, blank=True)
+    # A retired plan keeps the stores on it but takes no new ones (signup, checkout).
+    is_retired = models.BooleanField(_("retired"), default=False)
 
     class Meta:
         ordering = ["sort_order", "id"]
@@ -68,8 +71,19 @@ class Plan(models.Model):
     def has_feature(self, key: str) -> bool:
         return bool((self.features or {}).get(key))
 
+    def price(self, interval: str):
+        return self.price_yearly if interval == Subscription.Interval.YEAR else self.price_monthly
+
+    @property
+    def is_paid(self) -> bool:
+        return not self.is_trial and (self.price_monthly > 0 or self.price_yearly > 0)
+
 
 class Subscription(models.Model):
+    class Interval(models.TextChoices):
+        MONTH = "month", _("monthly")
+        YEAR = "year", _("yearly")
+
     class Status(models.TextChoices):
         TRIALING = "trialing", _("trial")
         ACTIVE = "active", _("active")
@@ -85,6 +99,19 @@ class Subscription(models.Model):
     current_period_end = models.DateTimeField(_("paid until"), null=True, blank=True)
     stripe_customer_id = models.CharField(max_length=80, blank=True)
     stripe_subscription_id = models.CharField(max_length=80, blank=True)
+    # Which billing provider holds the paid subscription ("sandbox" or "stripe"; blank while on trial).
+    provider = models.CharField(_("billed through"), max_length=12, blank=True)
+    interval = models.CharField(_("billed"), max_length=5, choices=Interval.choices, default=Interval.MONTH)
+    cancel_at_period_end = models.BooleanField(_("ends at the period's end"), default=False)
+    # A failed renewal: the store keeps working until then, read-only after.
+    grace_ends_at = models.DateTimeField(_("grace period ends"), null=True, blank=True)
+    # The trial reminders already sent ("3", "1"): each once.
+    reminders_sent = models.JSONField(default=list, blank=True)
+    # The provider's time of the newest event applied to the status (subscription and invoice events) and
+    # to the plan (subscription events, a paid invoice's price): an older one arriving later (webhooks come
+    # in any order) changes neither.
+    synced_at = models.DateTimeField(null=True, blank=True)
+    plan_synced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("subscription")
@@ -99,3 +126,58 @@ class Subscription(models.Model):
             return None
         seconds = (self.trial_ends_at - timezone.now()).total_seconds()
         return max(0, math.ceil(seconds / 86400))
+
+
+class BillingEvent(models.Model):
+    """A webhook event of a billing provider, stored before it is processed (by a worker) and deduplicated
+    by the provider's event id."""
+
+    provider = models.CharField(max_length=12)
+    event_id = models.CharField(max_length=120)
+    type = models.CharField(max_length=80)
+    payload = models.JSONField()
+    created = models.DateTimeField(help_text="the provider's time of the event")
+    received_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    store = models.ForeignKey(Store, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    outcome = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "event_id"], name="billing_event_once_per_provider")
+        ]
+
+    def __str__(self):
+        return f"{self.provider} {self.type} {self.event_id}"
+
+
+class Invoice(models.Model):
+    """A subscription invoice as the billing provider issued it (the provider keeps the PDF)."""
+
+    class Status(models.TextChoices):
+        PAID = "paid", _("paid")
+        OPEN = "open", _("unpaid")
+        VOID = "void", _("void")
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="invoices")
+    provider = models.CharField(max_length=12)
+    provider_invoice_id = models.CharField(max_length=120)
+    number = models.CharField(_("number"), max_length=60, blank=True)
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    status = models.CharField(_("status"), max_length=6, choices=Status.choices)
+    period_start = models.DateTimeField(_("from"), null=True, blank=True)
+    period_end = models.DateTimeField(_("to"), null=True, blank=True)
+    pdf_url = models.URLField(_("PDF"), max_length=500, blank=True)
+    hosted_url = models.URLField(max_length=500, blank=True)
+    created_at = models.DateTimeField(_("issued"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "provider_invoice_id"], name="billing_invoice_once_per_provider"
+            )
+        ]

@@ -25,15 +25,31 @@ def limit(store, key: str) -> int | None:
     return plan.limit(key) if plan else None
 
 
+def plan_that_lifts(key: str, needed: int) -> Plan | None:
+    """The first plan on offer (in the catalogue's order) that allows `needed` of `key`."""
+    for plan in Plan.objects.filter(is_public=True, is_retired=False, trial_days=0).order_by(
+        "sort_order", "id"
+    ):
+        allowed = plan.limit(key)
+        if allowed is None or allowed >= needed:
+            return plan
+    return None
+
+
 def check_limit(store, key: str, *, current: int, adding: int = 1) -> None:
     allowed = limit(store, key)
     if allowed is not None and current + adding > allowed:
-        raise QuotaExceeded(
-            _("%(what)s: your plan allows %(n)s. Upgrade your plan to add more.")
-            % {"n": allowed, "what": LIMIT_LABELS.get(key, key)},
-            code=ErrorCode.QUOTA_EXCEEDED,
-            limit=key,
-        )
+        plan = plan_for(store)
+        lifts = plan_that_lifts(key, current + adding)
+        values = {"n": allowed, "what": LIMIT_LABELS.get(key, key)}
+        if lifts is not None and (plan is None or lifts.pk != plan.pk):
+            message = _("%(what)s: your plan allows %(n)s. Upgrade to %(upgrade)s to add more.") % {
+                **values,
+                "upgrade": lifts.name,
+            }
+        else:
+            message = _("%(what)s: your plan allows %(n)s, the most any plan offers.") % values
+        raise QuotaExceeded(message, code=ErrorCode.QUOTA_EXCEEDED, limit=key)
 
 
 def has_feature(store, key: str) -> bool:

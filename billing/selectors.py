@@ -4,7 +4,7 @@ from billing.models import Plan
 
 
 def signup_plans() -> QuerySet[Plan]:
-    return Plan.objects.filter(is_public=True).order_by("sort_order", "id")
+    return Plan.objects.filter(is_public=True, is_retired=False).order_by("sort_order", "id")
 
 
 def default_plan_code() -> str:

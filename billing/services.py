@@ -14,17 +14,24 @@ from tenants.services.operator import record_operator_action
 
 
 def start_subscription(*, store, plan_code: str) -> Subscription:
-    plan = Plan.objects.filter(code=plan_code, is_public=True).first()
+    """Every new store starts with a free trial, no card asked, of the plan it chose at signup (the trial
+    plan's length: 7 days); it subscribes from the console's "Plan & billing" page."""
+    plan = Plan.objects.filter(code=plan_code, is_public=True, is_retired=False).first()
     if plan is None:
         raise InvalidInput({"plan": [_("Choose one of the plans.")]})
+    trial = Plan.objects.filter(trial_days__gt=0).order_by("sort_order", "id").first()
+    days = plan.trial_days or (trial.trial_days if trial else DEFAULT_TRIAL_DAYS)
     now = timezone.now()
     return Subscription.objects.create(
         store=store,
         plan=plan,
-        status=Subscription.Status.TRIALING if plan.is_trial else Subscription.Status.ACTIVE,
+        status=Subscription.Status.TRIALING,
         started_at=now,
-        trial_ends_at=now + timedelta(days=plan.trial_days) if plan.is_trial else None,
+        trial_ends_at=now + timedelta(days=days),
     )
+
+
+DEFAULT_TRIAL_DAYS = 7
 
 
 def _parse_plan_input(data: dict) -> dict:
@@ -63,6 +70,12 @@ def _parse_plan_input(data: dict) -> dict:
     cleaned["limits"] = limits
     cleaned["features"] = {key: bool(data.get(f"feature_{key}")) for key in FEATURE_KEYS}
     cleaned["is_public"] = bool(data.get("is_public"))
+    cleaned["is_retired"] = bool(data.get("is_retired"))
+    for field in ("stripe_price_id", "stripe_price_id_yearly"):
+        value = str(data.get(field) or "").strip()
+        if value and (len(value) > 80 or not value.replace("_", "").isalnum() or not value.isascii()):
+            errors[field] = [_("A Stripe price id looks like price_1Q…: letters, digits and underscores.")]
+        cleaned[field] = value
     if errors:
         raise InvalidInput(errors)
     return cleaned

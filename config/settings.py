@@ -303,6 +303,8 @@ CELERY_BEAT_SCHEDULE = {
     # Parcels in transit: asks the tracking provider about those it has not told us of lately, in every
     # store (the sandbox's only news; for Kuaidi100, the safety net for a lost push).
     "refresh-parcel-tracking": {"task": "shop.tasks.refresh_parcel_tracking", "schedule": 30 * 60.0},
+    # Trial reminders and ends, grace periods: the clock's part of billing.
+    "check-subscriptions": {"task": "billing.tasks.check_subscriptions", "schedule": 3600.0},
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -377,6 +379,10 @@ WECHATPAY_SP_PUBLIC_KEY_ID = os.environ.get("WECHATPAY_SP_PUBLIC_KEY_ID", "")
 # Platform billing (merchants' subscriptions) with Stripe Billing: the platform's own Stripe account.
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+# Without STRIPE_SECRET_KEY, subscriptions go through the billing sandbox (a local checkout and portal that
+# send Stripe's events through the same webhook path). A failed renewal leaves this many days before the
+# store turns read-only.
+BILLING_GRACE_DAYS = int(os.environ.get("BILLING_GRACE_DAYS", "7"))
 # WeChat login (web OAuth) for buyers.
 WECHAT_APP_ID = os.environ.get("WECHAT_APP_ID", "")
 WECHAT_APP_SECRET = os.environ.get("WECHAT_APP_SECRET", "")

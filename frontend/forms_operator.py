@@ -135,6 +135,13 @@ class PlanForm(forms.Form):
         widget=forms.NumberInput(attrs={"min": "0", "max": "90"}),
     )
     is_public = forms.BooleanField(label=_("Offered at signup and on the pricing page"), required=False)
+    is_retired = forms.BooleanField(
+        label=_("Retired: stores on it keep it, no new store can choose it"), required=False
+    )
+    stripe_price_id = forms.CharField(label=_("Stripe price id (monthly)"), max_length=80, required=False)
+    stripe_price_id_yearly = forms.CharField(
+        label=_("Stripe price id (yearly)"), max_length=80, required=False
+    )
     reason = forms.CharField(
         label=_("Reason for the change"),
         required=False,
@@ -171,6 +178,9 @@ class PlanForm(forms.Form):
             "price_yearly": plan.price_yearly,
             "trial_days": plan.trial_days,
             "is_public": plan.is_public,
+            "is_retired": plan.is_retired,
+            "stripe_price_id": plan.stripe_price_id,
+            "stripe_price_id_yearly": plan.stripe_price_id_yearly,
         }
         for key in LIMIT_KEYS:
             value = plan.limit(key)

@@ -16,6 +16,7 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "not_found"
     SKU_NOT_FOUND = "sku_not_found"
     STORE_SUSPENDED = "store_suspended"
+    STORE_READ_ONLY = "store_read_only"  # its plan lapsed (billing)
     # state
     CONFLICT = "conflict"
     STALE_VERSION = "stale_version"

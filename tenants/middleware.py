@@ -32,23 +32,34 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 ALWAYS_OPEN = ("/static/", "/media/", "/healthz", "/ping", "/i18n/", "/api/v1/webhooks/")
 # What buyers use over the API: closed with the storefront.
 BUYER_API = ("/api/v1/shop/", "/api/v1/buyer/")
+# What a store whose plan lapsed may still change: its billing (to choose a plan), and signing in and out.
+BILLING_OPEN = ("/console/billing/", "/console/login", "/console/logout", "/api/v1/billing/")
 
 
 class StoreStatusMiddleware:
     """A suspended store: the storefront shows a "store closed" page, the console and API are read-only
-    and say why."""
+    and say why. A store whose plan lapsed (billing lock): the console and staff API are read-only but for
+    billing, and say why; the storefront stays open to look at (placing an order is refused by checkout)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         store = request_store(request)
-        if store is None or not store.is_suspended:
+        if store is None or not store.is_read_only:
             return self.get_response(request)
         path = request.path
         if path.startswith(ALWAYS_OPEN):
             return self.get_response(request)
-        message = _("This store is suspended by the platform: %(reason)s") % {"reason": store.status_reason}
+        message = store.read_only_message
+        if not store.is_suspended:
+            if request.method in SAFE_METHODS or path.startswith(BILLING_OPEN) or path.startswith(BUYER_API):
+                return self.get_response(request)
+            if path.startswith("/api/"):
+                return JsonResponse({"detail": message, "code": "store_read_only"}, status=403)
+            if path.startswith("/console/"):
+                return self._refused_in_console(request, message)
+            return self.get_response(request)  # the storefront: browsing and the cart stay open
         if path.startswith(BUYER_API):
             return JsonResponse({"detail": _("This store is closed."), "code": "store_suspended"}, status=503)
         if path.startswith("/api/"):
@@ -58,14 +69,18 @@ class StoreStatusMiddleware:
         if path.startswith("/console/"):
             if request.method in SAFE_METHODS or path.startswith(("/console/login", "/console/logout")):
                 return self.get_response(request)
-            from django.contrib import messages
-
-            messages.error(request, message)
-            back = request.META.get("HTTP_REFERER", "")
-            if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-                back = "/console/"
-            return HttpResponseRedirect(back)
+            return self._refused_in_console(request, message)
         return render(request, "storefront/closed.html", {"store": store}, status=503)
+
+    @staticmethod
+    def _refused_in_console(request, message):
+        from django.contrib import messages
+
+        messages.error(request, message)
+        back = request.META.get("HTTP_REFERER", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = "/console/"
+        return HttpResponseRedirect(back)
 
 
 class StoreTimeZoneMiddleware:

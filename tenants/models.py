@@ -51,6 +51,25 @@ class StoreTemplate(models.Model):
         return {**DEFAULT_THEME, **(self.theme or {})}
 
 
+class BillingLock(models.TextChoices):
+    TRIAL_ENDED = "trial_ended", _("trial ended")
+    PAST_DUE = "past_due", _("payment overdue")
+    ENDED = "ended", _("subscription ended")
+
+
+BILLING_LOCK_MESSAGES = {
+    BillingLock.TRIAL_ENDED: _(
+        "Your free trial has ended. The store is read-only and takes no orders until you choose a plan."
+    ),
+    BillingLock.PAST_DUE: _(
+        "Your subscription payment is overdue. The store is read-only and takes no orders until it is paid."
+    ),
+    BillingLock.ENDED: _(
+        "Your subscription has ended. The store is read-only and takes no orders until you choose a plan."
+    ),
+}
+
+
 class Store(TenantMixin):
     """A merchant's store: one PostgreSQL schema. Pool rows are ready schemas not yet claimed."""
 
@@ -84,6 +103,10 @@ class Store(TenantMixin):
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     claimed_at = models.DateTimeField(_("opened"), null=True, blank=True, db_index=True)
     suspended_at = models.DateTimeField(_("suspended"), null=True, blank=True)
+    # Set by billing when the store's plan lapsed (trial over, a renewal failed past its grace period, the
+    # subscription ended): the console and API turn read-only but for billing itself, checkout closes, the
+    # storefront stays visible. Blank while the plan is in good standing.
+    billing_lock = models.CharField(_("billing lock"), max_length=12, choices=BillingLock.choices, blank=True)
 
     # Schemas are made by our provisioning service (clone or pool claim), never by save().
     auto_create_schema = False
@@ -103,6 +126,17 @@ class Store(TenantMixin):
     @property
     def is_suspended(self) -> bool:
         return self.status == self.Status.SUSPENDED
+
+    @property
+    def is_read_only(self) -> bool:
+        """Nothing may change: suspended by the platform, or its plan lapsed."""
+        return self.is_suspended or bool(self.billing_lock)
+
+    @property
+    def read_only_message(self) -> str:
+        if self.is_suspended:
+            return _("This store is suspended by the platform: %(reason)s") % {"reason": self.status_reason}
+        return str(BILLING_LOCK_MESSAGES.get(self.billing_lock, ""))
 
     @property
     def currency_symbol(self) -> str:

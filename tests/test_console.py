@@ -296,6 +296,9 @@ def test_dashboard_shows_the_store_at_a_glance(owner_client_a, store_a):
 
 
 def test_dashboard_of_a_paid_plan_shows_no_trial(client_b, store_b):
+    from billing.models import Subscription
+
+    Subscription.objects.filter(store=store_b).update(status="active", trial_ends_at=None)
     login_client(client_b, store_b, owner_of(store_b))
     page = text(client_b.get("/console/"))
     assert "基础版 Basic" in page
@@ -531,7 +534,7 @@ def test_the_trial_plan_allows_three_staff_including_the_owner(owner_client_a, s
         "/console/staff/", {"email": "three@a.example", "name": "Member", "role": "operations"}
     )
     assert response.status_code == 200
-    assert "Staff accounts: your plan allows 3. Upgrade your plan to add more." in text(response)
+    assert "Staff accounts: your plan allows 3. Upgrade to 专业版 Pro to add more." in text(response)
     assert user_in(store_a, "three@a.example") is None
 
 

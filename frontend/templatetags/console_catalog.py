@@ -27,3 +27,10 @@ def unread_notification_count(context) -> int:
 @register.filter
 def can_view_payment_settings(user) -> bool:
     return permissions.can_view_payment_settings(user)
+
+
+@register.filter
+def can_manage_billing(user) -> bool:
+    from billing.permissions import can_manage_billing as allowed
+
+    return allowed(user)

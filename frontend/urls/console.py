@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend.views import console, console_activity, console_payments
+from frontend.views import console, console_activity, console_billing, console_payments
 
 app_name = "console"
 urlpatterns = [
@@ -20,4 +20,13 @@ urlpatterns = [
     path("staff/<int:pk>/role/", console.staff_role, name="staff_role"),
     path("staff/<int:pk>/active/", console.staff_active, name="staff_active"),
     path("activity/", console_activity.activity_log, name="activity"),
+    path("billing/", console_billing.billing_page, name="billing"),
+    path("billing/checkout/", console_billing.billing_checkout, name="billing_checkout"),
+    path("billing/portal/", console_billing.billing_portal, name="billing_portal"),
+    path(
+        "billing/sandbox/checkout/<str:token>/",
+        console_billing.sandbox_checkout,
+        name="billing_sandbox_checkout",
+    ),
+    path("billing/sandbox/portal/", console_billing.sandbox_portal, name="billing_sandbox_portal"),
 ]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,7 @@ from shop.models import SKU, CartLine, Order, OrderEvent, OrderLine, ShopSetting
 from shop.services import inventory
 from shop.services.numbers import new_number
 from shop.services.pricing import MAX_QUANTITY, Quote, quote
-from tenants.errors import Conflict, ErrorCode, InvalidInput, NotFound
+from tenants.errors import Conflict, ErrorCode, InvalidInput, NotAllowed, NotFound
 from tenants.inputs import ID_MAX, parse_int
 from tenants.money import MoneyError, to_money
 
@@ -147,7 +147,18 @@ def place_or_find_order(*, buyer, data: CheckoutInput) -> PlacedOrder:
         return PlacedOrder(existing, created=False)
 
 
+def require_taking_orders() -> None:
+    """A store whose plan lapsed stays visible but takes no orders (buyers are not told why: that is the
+    merchant's business)."""
+    if getattr(connection.tenant, "billing_lock", ""):
+        raise NotAllowed(
+            _("This store is not taking orders at the moment. Please come back later."),
+            code=ErrorCode.STORE_READ_ONLY,
+        )
+
+
 def _place(buyer, data: CheckoutInput, key: str) -> Order:
+    require_taking_orders()
     if not buyer.is_active or buyer.role != buyer.Role.CUSTOMER:
         raise InvalidInput({"buyer": [_("Sign in with a customer account to buy.")]})
     if data.source not in Order.Source.values:

@@ -20,12 +20,14 @@ LOGO_MAX_SIDE = 4000
 
 
 def require_writable(store: Store) -> None:
-    """Refuse any change while the store is suspended."""
+    """Refuse any change while the store is suspended or its plan lapsed."""
     if store.is_suspended:
         raise NotAllowed(
             _("This store is suspended: %(reason)s") % {"reason": store.status_reason},
             code=ErrorCode.STORE_SUSPENDED,
         )
+    if store.billing_lock:
+        raise NotAllowed(store.read_only_message, code=ErrorCode.STORE_READ_ONLY)
 
 
 def selectable_templates(store: Store):
@@ -105,3 +107,13 @@ def update_store_settings(
         # Only once the new state is committed: a rolled-back change must not lose the old picture.
         transaction.on_commit(lambda: storage.delete(old_logo))
     return store
+
+
+def set_billing_lock(*, store: Store, lock: str) -> bool:
+    """Billing's verdict on the store ("" when its plan is in good standing, else a BillingLock): saved only
+    when it changes (which drops the cached host lookup, so the next request sees it). True if changed."""
+    if store.billing_lock == lock:
+        return False
+    store.billing_lock = lock
+    store.save(update_fields=["billing_lock"])
+    return True

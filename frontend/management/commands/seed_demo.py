@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django_tenants.utils import schema_context
 
+from billing.subscriptions import keep_demo_paid
 from tenants.models import Store
 from tenants.services.signup import open_store
 
@@ -41,6 +42,7 @@ class Command(BaseCommand):
                 phone="13800138000",
             )
             store = result.store
+        keep_demo_paid(store=store, plan_code="flagship")
         with schema_context(store.schema_name):
             owner = get_user_model().objects.get(email=OWNER[0])
             for module_name in DEMO_SEEDERS:

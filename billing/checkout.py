@@ -1,0 +1,293 @@
+"""What a merchant does on the console's "Plan & billing" page: subscribe to a plan (the provider's checkout),
+change plan (at once, prorated), manage the card or cancel (the provider's portal). In the sandbox the
+checkout and portal are local pages whose buttons make Stripe's events and hand them to the one webhook
+path, so the whole journey runs with no Stripe account."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from billing import providers
+from billing.models import Plan, Subscription
+from billing.providers import SANDBOX, STRIPE
+from tenants import activity
+from tenants.errors import InvalidInput, NotAllowed
+from tenants.models import Store
+
+CHECKOUT_SALT = "billing.sandbox.checkout"
+CHECKOUT_MAX_AGE = 3600
+PERIOD = {Subscription.Interval.MONTH: timedelta(days=30), Subscription.Interval.YEAR: timedelta(days=365)}
+
+
+@dataclass(frozen=True)
+class CheckoutStart:
+    redirect_url: str = ""  # to the provider's checkout; empty when the change applied at once
+    changed_at_once: bool = False
+
+
+def buyable_plan(plan_code: str) -> Plan:
+    plan = Plan.objects.filter(code=str(plan_code or "")[:30]).first()
+    if plan is None or not plan.is_paid:
+        raise InvalidInput({"plan": [_("Choose one of the plans.")]})
+    if plan.is_retired or not plan.is_public:
+        raise InvalidInput({"plan": [_("This plan is no longer offered. Choose another one.")]})
+    return plan
+
+
+def _interval(value) -> str:
+    if value not in Subscription.Interval.values:
+        raise InvalidInput({"interval": [_("Choose monthly or yearly billing.")]})
+    return value
+
+
+def is_paying(subscription: Subscription) -> bool:
+    return bool(subscription.stripe_subscription_id) and subscription.status in (
+        Subscription.Status.ACTIVE,
+        Subscription.Status.PAST_DUE,
+    )
+
+
+def start_checkout(
+    *, store: Store, actor, plan_code, interval, success_url: str, cancel_url: str
+) -> CheckoutStart:
+    """Subscribe (to the provider's checkout) or, for a store that pays already, change plan at once."""
+    plan, interval = buyable_plan(plan_code), _interval(interval)
+    subscription = Subscription.objects.select_related("plan", "store").get(store=store)
+    if is_paying(subscription) and (subscription.plan_id, subscription.interval) == (plan.pk, interval):
+        raise InvalidInput({"plan": [_("You are on this plan already.")]})
+    provider = providers.provider_code()
+    activity.record(
+        actor=actor,
+        action="billing.plan_chosen",
+        target_type="store",
+        target_label=store.name,
+        changes={"plan": [subscription.plan.code, plan.code], "interval": [subscription.interval, interval]},
+    )
+    if is_paying(subscription) and subscription.provider == provider:
+        if provider == STRIPE:
+            providers.stripe_change_plan(subscription=subscription, plan=plan, interval=interval)
+        else:
+            sandbox_change_plan(subscription=subscription, plan=plan, interval=interval)
+        return CheckoutStart(changed_at_once=True)
+    if provider == STRIPE:
+        url = providers.stripe_checkout_url(
+            subscription=subscription,
+            plan=plan,
+            interval=interval,
+            success_url=success_url,
+            cancel_url=cancel_url,
+        )
+        return CheckoutStart(redirect_url=url)
+    token = signing.dumps(
+        {"store": store.schema_name, "plan": plan.code, "interval": interval}, salt=CHECKOUT_SALT
+    )
+    return CheckoutStart(redirect_url=f"/console/billing/sandbox/checkout/{token}/")
+
+
+def portal_url(*, store: Store, return_url: str) -> str:
+    subscription = Subscription.objects.select_related("store").get(store=store)
+    if providers.provider_code() == STRIPE and subscription.provider == STRIPE:
+        return providers.stripe_portal_url(subscription=subscription, return_url=return_url)
+    if not is_paying(subscription):
+        raise InvalidInput({"plan": [_("Subscribe to a plan first.")]})
+    return "/console/billing/sandbox/portal/"
+
+
+# --- the sandbox's checkout and portal -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SandboxCheckout:
+    plan: Plan
+    interval: str
+
+    @property
+    def amount(self):
+        return self.plan.price(self.interval)
+
+
+def read_sandbox_checkout(*, store: Store, token: str) -> SandboxCheckout:
+    if providers.provider_code() != SANDBOX:
+        raise NotAllowed(_("The billing sandbox is off: subscriptions go through Stripe."))
+    try:
+        data = signing.loads(token, salt=CHECKOUT_SALT, max_age=CHECKOUT_MAX_AGE)
+    except signing.BadSignature:
+        raise InvalidInput(
+            {"token": [_("This checkout link is not valid any more. Choose the plan again.")]}
+        ) from None
+    if data.get("store") != store.schema_name:
+        raise InvalidInput({"token": [_("This checkout link is not valid any more. Choose the plan again.")]})
+    return SandboxCheckout(buyable_plan(data.get("plan")), _interval(data.get("interval")))
+
+
+def _send(event_type: str, obj: dict) -> None:
+    from billing.webhooks import receive
+
+    headers, body = providers.sandbox_signed(event_type, obj)
+    receive(SANDBOX, headers=headers, body=body)
+
+
+@transaction.atomic
+def sandbox_pay(*, store: Store, actor, token: str, succeed: bool = True) -> SandboxCheckout:
+    """The sandbox checkout's "pay" button: what Stripe sends after a card payment of a subscription
+    (checkout.session.completed, customer.subscription.created, invoice.paid) — or, with `succeed` False,
+    a declined first payment (nothing but an incomplete subscription: the store stays as it was)."""
+    checkout = read_sandbox_checkout(store=store, token=token)
+    subscription = Subscription.objects.select_related("store", "plan").get(store=store)
+    now = timezone.now()
+    sub_id = (
+        subscription.stripe_subscription_id
+        if is_paying(subscription)
+        else f"sub_sandbox_{now:%Y%m%d%H%M%S%f}"
+    )
+    customer = subscription.stripe_customer_id or f"cus_sandbox_{store.schema_name}"
+    _send(
+        "checkout.session.completed",
+        {
+            "id": f"cs_sandbox_{now:%Y%m%d%H%M%S%f}",
+            "object": "checkout.session",
+            "mode": "subscription",
+            "customer": customer,
+            "subscription": sub_id,
+            "client_reference_id": store.schema_name,
+            "metadata": {
+                "store": store.schema_name,
+                "plan": checkout.plan.code,
+                "interval": checkout.interval,
+            },
+            "status": "complete",
+            "payment_status": "paid" if succeed else "unpaid",
+        },
+    )
+    period_start, period_end = int(now.timestamp()), int((now + PERIOD[checkout.interval]).timestamp())
+    linked = Subscription(
+        store=store, plan=checkout.plan, stripe_customer_id=customer, cancel_at_period_end=False
+    )
+    _send(
+        "customer.subscription.created",
+        providers.sandbox_subscription_object(
+            subscription=linked,
+            plan=checkout.plan,
+            interval=checkout.interval,
+            status="active" if succeed else "incomplete",
+            period_end=period_end,
+            sub_id=sub_id,
+        ),
+    )
+    if succeed:
+        _send(
+            "invoice.paid",
+            providers.sandbox_invoice_object(
+                subscription=linked,
+                plan=checkout.plan,
+                interval=checkout.interval,
+                paid=True,
+                period_start=period_start,
+                period_end=period_end,
+                sub_id=sub_id,
+            ),
+        )
+    activity.record(
+        actor=actor,
+        action="billing.sandbox_paid" if succeed else "billing.sandbox_declined",
+        target_type="store",
+        target_label=store.name,
+        changes={"plan": checkout.plan.code, "interval": checkout.interval},
+    )
+    return checkout
+
+
+def sandbox_change_plan(*, subscription: Subscription, plan: Plan, interval: str) -> None:
+    now = timezone.now()
+    period_end = int((now + PERIOD[interval]).timestamp())
+    _send(
+        "customer.subscription.updated",
+        providers.sandbox_subscription_object(
+            subscription=subscription,
+            plan=plan,
+            interval=interval,
+            status="active",
+            period_end=period_end,
+            sub_id=subscription.stripe_subscription_id,
+        ),
+    )
+    _send(
+        "invoice.paid",
+        providers.sandbox_invoice_object(
+            subscription=subscription,
+            plan=plan,
+            interval=interval,
+            paid=True,
+            period_start=int(now.timestamp()),
+            period_end=period_end,
+            sub_id=subscription.stripe_subscription_id,
+        ),
+    )
+
+
+SANDBOX_PORTAL_ACTIONS = ("cancel", "resume", "renew", "fail_renewal")
+
+
+@transaction.atomic
+def sandbox_portal(*, store: Store, actor, action: str) -> str:
+    """The sandbox portal's buttons — cancel at the period's end, resume, and (to try the store's life out)
+    a renewal that is paid or one that fails — as the events Stripe would send for them."""
+    if providers.provider_code() != SANDBOX:
+        raise NotAllowed(_("The billing sandbox is off: subscriptions go through Stripe."))
+    if action not in SANDBOX_PORTAL_ACTIONS:
+        raise InvalidInput({"action": [_("Choose one of the buttons.")]})
+    subscription = Subscription.objects.select_for_update().select_related("store", "plan").get(store=store)
+    if not is_paying(subscription) or subscription.provider != SANDBOX:
+        raise InvalidInput({"action": [_("Subscribe to a plan first.")]})
+    now = timezone.now()
+    period_end = subscription.current_period_end or now
+    status = "active"
+    if action in ("cancel", "resume"):
+        subscription.cancel_at_period_end = action == "cancel"
+    elif action == "renew":
+        start, period_end = period_end, max(period_end, now) + PERIOD[subscription.interval]
+        _send(
+            "invoice.paid",
+            providers.sandbox_invoice_object(
+                subscription=subscription,
+                plan=subscription.plan,
+                interval=subscription.interval,
+                paid=True,
+                period_start=int(start.timestamp()),
+                period_end=int(period_end.timestamp()),
+                sub_id=subscription.stripe_subscription_id,
+            ),
+        )
+    else:
+        status = "past_due"
+        _send(
+            "invoice.payment_failed",
+            providers.sandbox_invoice_object(
+                subscription=subscription,
+                plan=subscription.plan,
+                interval=subscription.interval,
+                paid=False,
+                period_start=int(period_end.timestamp()),
+                period_end=int((period_end + PERIOD[subscription.interval]).timestamp()),
+                sub_id=subscription.stripe_subscription_id,
+            ),
+        )
+    _send(
+        "customer.subscription.updated",
+        providers.sandbox_subscription_object(
+            subscription=subscription,
+            plan=subscription.plan,
+            interval=subscription.interval,
+            status=status,
+            period_end=int(period_end.timestamp()),
+            sub_id=subscription.stripe_subscription_id,
+        ),
+    )
+    activity.record(
+        actor=actor, action=f"billing.sandbox_{action}", target_type="store", target_label=store.name
+    )
+    return action
