@@ -201,6 +201,12 @@ class WeChatPayProvider(PaymentProvider):
         it has one, else the signing merchant's app."""
         return self.sub_appid if self.partner and self.sub_appid else self.merchant.appid
 
+    @property
+    def account(self) -> str:
+        if self.partner:
+            return f"sp:{self.merchant.mchid}:{self.sub_mchid}"
+        return f"own:{self.merchant.mchid}"
+
     def _merchant_kwargs(self) -> dict:
         return {"sub_mchid": self.sub_mchid} if self.partner else {}
 
@@ -436,6 +442,29 @@ class WeChatPayProvider(PaymentProvider):
         if request.reason.strip():
             kwargs["reason"] = _cut(request.reason.strip(), REFUND_REASON_MAX)
         data = self._call(self._client.refund, **kwargs)
+        status = REFUND_STATES.get(data.get("status"), RefundStatus.PENDING)
+        return RefundResult(
+            status=status,
+            provider_refund_id=str(data.get("refund_id", "")),
+            message="" if status != RefundStatus.FAILED else _("WeChat Pay could not refund this payment."),
+        )
+
+    def query_refund(
+        self,
+        out_refund_no: str,
+        *,
+        out_trade_no: str = "",
+        provider_payment_id: str = "",
+        provider_refund_id: str = "",
+    ) -> RefundResult:
+        try:
+            data = self._call(
+                self._client.query_refund, out_refund_no=out_refund_no, **self._merchant_kwargs()
+            )
+        except PaymentProviderError as error:
+            if error.provider_code == "RESOURCE_NOT_EXISTS":
+                return RefundResult(status=RefundStatus.NOT_FOUND, provider_refund_id="")
+            raise
         status = REFUND_STATES.get(data.get("status"), RefundStatus.PENDING)
         return RefundResult(
             status=status,
