@@ -275,6 +275,11 @@ class PaymentProvider(ABC):
         each payment: its notifications and refunds must go to the same account after the store changes
         its settings."""
 
+    def check_request(self, request: PaymentRequest) -> None:
+        """Refuse (InvalidInput) a payment this provider cannot take, without a call: the order side
+        checks before it records the payment, and `start()` checks again."""
+        require_channel(self, request)
+
     @abstractmethod
     def start(self, request: PaymentRequest) -> PaymentStart:
         """Create the payment at the provider; raises PaymentProviderError (or a subclass) when refused."""

@@ -258,10 +258,17 @@ class WeChatPayProvider(PaymentProvider):
 
     # --- paying ----------------------------------------------------------------------------------------
 
-    def start(self, request: PaymentRequest) -> PaymentStart:
+    def check_request(self, request: PaymentRequest) -> None:
         require_channel(self, request)
         if request.currency != "CNY":
             raise InvalidInput({"currency": [_("WeChat Pay takes payments in CNY only.")]})
+        if request.channel == Channel.JSAPI and not request.payer_openid:
+            raise InvalidInput({"payer_openid": [_("Paying inside WeChat needs the buyer's WeChat login.")]})
+        if request.channel == Channel.H5 and not request.client_ip:
+            raise InvalidInput({"client_ip": [_("WeChat Pay H5 needs the buyer's IP address.")]})
+
+    def start(self, request: PaymentRequest) -> PaymentStart:
+        self.check_request(request)
         kwargs = {
             "description": _cut(request.description.strip() or request.out_trade_no, DESCRIPTION_MAX),
             "out_trade_no": request.out_trade_no,
@@ -275,17 +282,11 @@ class WeChatPayProvider(PaymentProvider):
         if request.expires_at:
             kwargs["time_expire"] = _china_time(request.expires_at)
         if request.channel == Channel.JSAPI:
-            if not request.payer_openid:
-                raise InvalidInput(
-                    {"payer_openid": [_("Paying inside WeChat needs the buyer's WeChat login.")]}
-                )
             if not self.partner:
                 kwargs["payer"] = {"openid": request.payer_openid}
             else:
                 kwargs["payer"] = {"sub_openid" if self.sub_appid else "sp_openid": request.payer_openid}
         elif request.channel == Channel.H5:
-            if not request.client_ip:
-                raise InvalidInput({"client_ip": [_("WeChat Pay H5 needs the buyer's IP address.")]})
             kwargs["scene_info"] = {"payer_client_ip": request.client_ip, "h5_info": {"type": "Wap"}}
         elif request.client_ip:
             kwargs["scene_info"] = {"payer_client_ip": request.client_ip}
