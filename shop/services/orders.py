@@ -153,7 +153,8 @@ def _close_unpaid(pk: int, *, now, store) -> bool:
     due = Order.objects.filter(pk=pk, status=Status.PENDING_PAYMENT, pay_deadline__lte=now)
     open_payments = Payment.objects.filter(order_id=pk, status__in=payment_jobs.OPEN_PAYMENT_STATES)
     if open_payments.exists():
-        # The provider's calls, outside any lock (start_payment no longer takes one after the deadline).
+        # The provider's calls, outside any lock: past the deadline start_payment records no new payment,
+        # and one recorded meanwhile is seen under the lock below and left for the next run.
         order = due.first()
         if order is None:
             return False
