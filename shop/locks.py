@@ -4,7 +4,10 @@ row it never waits for a SKU row (it may read SKUs). Inventory, the product edit
 orders lock through these functions, so no two of them can deadlock.
 
 Stock statements (inventory) lock one SKU row each by their conditional UPDATE, in ascending SKU id
-order too (the caller sorts the lines)."""
+order too (the caller sorts the lines).
+
+Locks go through `SKU.all_objects`: a SKU retired from the matrix after it was ordered still holds that
+order's stock, and cancelling or closing the order must lock it and give its stock back."""
 
 from django.utils.translation import gettext as _
 
@@ -13,9 +16,9 @@ from tenants.errors import NotFound
 
 
 def lock_skus(sku_ids) -> list[int]:
-    """Lock the given SKUs, ascending; returns the ids that exist."""
+    """Lock the given SKUs (retired ones included), ascending; returns the ids that exist."""
     return list(
-        SKU.objects.filter(pk__in=list(sku_ids))
+        SKU.all_objects.filter(pk__in=list(sku_ids))
         .order_by("pk")
         .select_for_update()
         .values_list("pk", flat=True)
@@ -28,7 +31,7 @@ def lock_products(product_ids, *, with_skus: bool = True) -> list[Product]:
     ids = sorted({int(pk) for pk in product_ids})
     if with_skus:
         list(
-            SKU.objects.filter(product_id__in=ids)
+            SKU.all_objects.filter(product_id__in=ids)
             .order_by("pk")
             .select_for_update()
             .values_list("pk", flat=True)

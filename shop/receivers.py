@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 
 from shop import events, tasks
 from shop.models import SKU, MerchantNotification
-from shop.services import buyer_notifications
 from tenants.links import store_path
 
 
@@ -26,19 +25,20 @@ def notify_low_stock(sender, *, sku_id: int, stock: int, threshold: int, **kwarg
     transaction.on_commit(lambda: tasks.send_low_stock_email.delay(sku_id, stock))
 
 
+# Buyers are told from a worker, never inside the request or the notification that made the change.
 @receiver(events.order_paid, dispatch_uid="shop.tell_buyer_paid")
 def tell_buyer_paid(sender, *, order_id: int, **kwargs):
-    buyer_notifications.order_paid(order_id=order_id)
+    transaction.on_commit(lambda: tasks.tell_buyer_order_paid.delay(order_id))
 
 
 @receiver(events.order_shipped, dispatch_uid="shop.tell_buyer_shipped")
 def tell_buyer_shipped(sender, *, order_id: int, carrier: str, tracking_number: str, **kwargs):
-    buyer_notifications.order_shipped(order_id=order_id, carrier=carrier, tracking_number=tracking_number)
+    transaction.on_commit(lambda: tasks.tell_buyer_order_shipped.delay(order_id, carrier, tracking_number))
 
 
 @receiver(events.after_sale_changed, dispatch_uid="shop.tell_buyer_after_sale")
 def tell_buyer_after_sale(sender, *, after_sale_id: int, status: str, **kwargs):
-    buyer_notifications.after_sale_changed(after_sale_id=after_sale_id, status=status)
+    transaction.on_commit(lambda: tasks.tell_buyer_after_sale_changed.delay(after_sale_id, status))
 
 
 @receiver(events.buyer_signed_in, dispatch_uid="shop.merge_guest_cart")

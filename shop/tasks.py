@@ -4,12 +4,13 @@
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection
 from django.utils.translation import gettext as _
 
 from shop.models import SKU, Shipment, ShopSettings
-from shop.services import buyer_auth
+from shop.services import buyer_auth, buyer_notifications
 from shop.services.tracking_updates import refresh_due_shipments, start_tracking
 from shop.tracking.base import TrackingProviderError, TrackingUnavailable
 from shop.tracking.registry import tracking_configured, tracking_provider
@@ -44,6 +45,25 @@ def send_low_stock_email(sku_id: int, stock: int) -> bool:
     return True
 
 
+# The buyer hears of their order from a worker (queued by shop/receivers.py once the change committed):
+# a slow or failing SMS gateway never holds up, or fails, the request or notification that made it.
+
+
+@shared_task
+def tell_buyer_order_paid(order_id: int) -> None:
+    buyer_notifications.order_paid(order_id=order_id)
+
+
+@shared_task
+def tell_buyer_order_shipped(order_id: int, carrier: str, tracking_number: str) -> None:
+    buyer_notifications.order_shipped(order_id=order_id, carrier=carrier, tracking_number=tracking_number)
+
+
+@shared_task
+def tell_buyer_after_sale_changed(after_sale_id: int, status: str) -> None:
+    buyer_notifications.after_sale_changed(after_sale_id=after_sale_id, status=status)
+
+
 @shared_task
 def purge_stale_sms_codes() -> int:
     """In one store: drop sign-in codes past the daily window (they neither sign in nor count any more)."""
@@ -70,10 +90,11 @@ def submit_refund(refund_id: int) -> str:
 
 @shared_task
 def close_unpaid_orders() -> int:
-    """In one store: cancel the orders whose time to pay ran out (their stock goes back on sale)."""
+    """In one store: cancel the orders whose time to pay ran out (their stock goes back on sale), after
+    asking the provider whether their payments were paid after all."""
     from shop.services import orders
 
-    return orders.close_unpaid_orders()
+    return orders.close_unpaid_orders(store=_current_store())
 
 
 @shared_task
@@ -86,28 +107,31 @@ def complete_delivered_orders() -> int:
 
 @shared_task
 def retry_pending_refunds() -> int:
-    """In one store: send again the refunds still waiting for their provider after ten minutes (a lost
-    notification, a provider that was down). Each refund number refunds once at the provider."""
-    from datetime import timedelta
+    """In one store: look again at the refunds still waiting for their provider (a lost answer, a provider
+    that was down): asked about first, sent again only when the provider does not know them, backing off
+    between tries. Returns how many it looked at."""
+    from shop.services import payment_jobs
 
-    from django.utils import timezone
+    return payment_jobs.retry_pending_refunds(store=_current_store())
 
-    from shop.models import Refund
 
-    due = Refund.objects.filter(
-        status=Refund.Status.PENDING, created_at__lte=timezone.now() - timedelta(minutes=10)
-    ).values_list("pk", flat=True)[:200]
-    for refund_id in due:
-        submit_refund.delay(refund_id)
-    return len(due)
+def stores_owed_refunds():
+    """Stores whose buyers may be owed money: the live ones and the suspended ones (a suspension stops
+    sales, not refunds)."""
+    return Store.objects.filter(status__in=(Store.Status.ACTIVE, Store.Status.SUSPENDED)).exclude(
+        schema_name=settings.PUBLIC_SCHEMA_NAME
+    )
 
 
 @shared_task
 def run_order_jobs_everywhere() -> int:
-    """Beat's dispatcher (beat runs in public): the order jobs once per live store."""
-    return sum(
-        fan_out(task) for task in (close_unpaid_orders, complete_delivered_orders, retry_pending_refunds)
-    )
+    """Beat's dispatcher (beat runs in public): the order jobs once per live store, the refund retries in
+    suspended stores too."""
+    queued = fan_out(close_unpaid_orders) + fan_out(complete_delivered_orders)
+    for schema_name in stores_owed_refunds().values_list("schema_name", flat=True):
+        retry_pending_refunds.apply_async(headers={"_schema_name": schema_name})
+        queued += 1
+    return queued
 
 
 @shared_task(autoretry_for=(TrackingUnavailable,), retry_backoff=60, max_retries=5)

@@ -63,6 +63,8 @@ class Order(models.Model):
     buyer_note = models.CharField(_("buyer's note"), max_length=200, blank=True)
     # The key a client sends with "place order": a retried request or a double click makes one order.
     idempotency_key = models.CharField(max_length=64)
+    # How the order was paid: set by the payment that pays it, blank until then (starting a payment that is
+    # never completed says nothing about how the order was paid; the console's filter reads this).
     payment_provider = models.CharField(_("payment method"), max_length=16, blank=True)
     # The payment that paid the order (refunds of the order go back through it).
     paid_by = models.ForeignKey(

@@ -79,6 +79,7 @@ class RefundStatus(StrEnum):
     PENDING = "pending"  # accepted; the outcome comes in a refund notification
     SUCCEEDED = "succeeded"
     FAILED = "failed"
+    NOT_FOUND = "not_found"  # query_refund only: the provider has no refund of this number
 
 
 class PaymentState(StrEnum):
@@ -266,6 +267,19 @@ class PaymentProvider(ABC):
     # The app whose openid a JSAPI payment pays as (WeChat Pay); empty for a provider without apps.
     payer_app_id: str = ""
 
+    @property
+    @abstractmethod
+    def account(self) -> str:
+        """The merchant account this provider's calls go to ("own:<mchid>", "sp:<sp_mchid>:<sub_mchid>",
+        "stripe:<key fingerprint>", "sandbox:<store>"; at most 100 characters, no secret in it). Kept on
+        each payment: its notifications and refunds must go to the same account after the store changes
+        its settings."""
+
+    def check_request(self, request: PaymentRequest) -> None:
+        """Refuse (InvalidInput) a payment this provider cannot take, without a call: the order side
+        checks before it records the payment, and `start()` checks again."""
+        require_channel(self, request)
+
     @abstractmethod
     def start(self, request: PaymentRequest) -> PaymentStart:
         """Create the payment at the provider; raises PaymentProviderError (or a subclass) when refused."""
@@ -284,6 +298,18 @@ class PaymentProvider(ABC):
     def refund(self, request: RefundRequest) -> RefundResult:
         """Ask for a refund. Raises PaymentProviderError when the provider refuses the request itself; a
         refund it accepts and later fails is reported in the result or a refund notification."""
+
+    @abstractmethod
+    def query_refund(
+        self,
+        out_refund_no: str,
+        *,
+        out_trade_no: str = "",
+        provider_payment_id: str = "",
+        provider_refund_id: str = "",
+    ) -> RefundResult:
+        """What the provider knows of a refund we asked for (a lost answer or notification): its status,
+        RefundStatus.NOT_FOUND when it has no refund of that number (then asking again is safe)."""
 
     @abstractmethod
     def query_payment(self, out_trade_no: str, *, provider_payment_id: str = "") -> PaymentStatus:

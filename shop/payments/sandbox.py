@@ -91,6 +91,10 @@ class SandboxProvider(PaymentProvider):
 
     # --- the interface ---------------------------------------------------------------------------------
 
+    @property
+    def account(self) -> str:
+        return f"sandbox:{self.store_key}"[:100]
+
     def start(self, request: PaymentRequest) -> PaymentStart:
         require_channel(self, request)
         state = self._state(request.out_trade_no)
@@ -230,6 +234,19 @@ class SandboxProvider(PaymentProvider):
             state["state"] = PaymentState.REFUNDED
             self._save_state(request.out_trade_no, state)
         return RefundResult(status=RefundStatus.SUCCEEDED, provider_refund_id=f"SBXR{request.out_refund_no}")
+
+    def query_refund(
+        self,
+        out_refund_no: str,
+        *,
+        out_trade_no: str = "",
+        provider_payment_id: str = "",
+        provider_refund_id: str = "",
+    ) -> RefundResult:
+        state = self._state(out_trade_no) or {}
+        if out_refund_no in state.get("refunds", {}):
+            return RefundResult(status=RefundStatus.SUCCEEDED, provider_refund_id=f"SBXR{out_refund_no}")
+        return RefundResult(status=RefundStatus.NOT_FOUND, provider_refund_id="")
 
     def query_payment(self, out_trade_no: str, *, provider_payment_id: str = "") -> PaymentStatus:
         state = self._state(out_trade_no)

@@ -8,6 +8,7 @@ the store in their metadata; a webhook for another store (two stores sharing one
 every event) is acknowledged and ignored."""
 
 import datetime
+import hashlib
 import json
 from collections.abc import Mapping
 
@@ -77,6 +78,12 @@ class StripeProvider(PaymentProvider):
 
     def __repr__(self):  # never a key in a log or a traceback
         return f"StripeProvider(store={self.store_key!r})"
+
+    @property
+    def account(self) -> str:
+        # The publishable key names one Stripe account (and its mode) without being a secret; a
+        # fingerprint of it keeps the record short.
+        return "stripe:" + hashlib.sha256(self.publishable_key.encode()).hexdigest()[:24]
 
     def _call(self, method, *args, **params):
         try:
@@ -218,9 +225,13 @@ class StripeProvider(PaymentProvider):
                 out_refund_no=request.out_refund_no,
                 reason=request.reason[:METADATA_MAX],
             ),
-            # One refund number is one refund, however often it is asked for.
+            # One refund number is one refund, however often it is asked for: the retry job (which asks
+            # query_refund first) and a re-sent task replay Stripe's first answer instead of refunding twice.
             idempotency_key=f"refund:{self.store_key}:{request.out_refund_no}",
         )
+        return self._refund_result(refund)
+
+    def _refund_result(self, refund) -> RefundResult:
         status = REFUND_STATES.get(refund.status, RefundStatus.PENDING)
         message = ""
         if status == RefundStatus.FAILED:
@@ -228,6 +239,27 @@ class StripeProvider(PaymentProvider):
                 "reason": getattr(refund, "failure_reason", None) or refund.status
             }
         return RefundResult(status=status, provider_refund_id=refund.id, message=message)
+
+    def query_refund(
+        self,
+        out_refund_no: str,
+        *,
+        out_trade_no: str = "",
+        provider_payment_id: str = "",
+        provider_refund_id: str = "",
+    ) -> RefundResult:
+        if provider_refund_id:
+            return self._refund_result(self._call(stripe.Refund.retrieve, provider_refund_id))
+        if not provider_payment_id:
+            # refund() never sends a refund without the PaymentIntent: none was made.
+            return RefundResult(status=RefundStatus.NOT_FOUND, provider_refund_id="")
+        # Refunds have no search: the PaymentIntent's refunds, ours by their metadata.
+        found = self._call(stripe.Refund.list, payment_intent=provider_payment_id, limit=100)
+        for refund in found.data:
+            metadata = refund.metadata.to_dict() if refund.metadata else {}
+            if metadata.get("store") == self.store_key and metadata.get("out_refund_no") == out_refund_no:
+                return self._refund_result(refund)
+        return RefundResult(status=RefundStatus.NOT_FOUND, provider_refund_id="")
 
     def _intent(self, out_trade_no: str, provider_payment_id: str):
         if provider_payment_id:

@@ -201,6 +201,12 @@ class WeChatPayProvider(PaymentProvider):
         it has one, else the signing merchant's app."""
         return self.sub_appid if self.partner and self.sub_appid else self.merchant.appid
 
+    @property
+    def account(self) -> str:
+        if self.partner:
+            return f"sp:{self.merchant.mchid}:{self.sub_mchid}"
+        return f"own:{self.merchant.mchid}"
+
     def _merchant_kwargs(self) -> dict:
         return {"sub_mchid": self.sub_mchid} if self.partner else {}
 
@@ -252,10 +258,17 @@ class WeChatPayProvider(PaymentProvider):
 
     # --- paying ----------------------------------------------------------------------------------------
 
-    def start(self, request: PaymentRequest) -> PaymentStart:
+    def check_request(self, request: PaymentRequest) -> None:
         require_channel(self, request)
         if request.currency != "CNY":
             raise InvalidInput({"currency": [_("WeChat Pay takes payments in CNY only.")]})
+        if request.channel == Channel.JSAPI and not request.payer_openid:
+            raise InvalidInput({"payer_openid": [_("Paying inside WeChat needs the buyer's WeChat login.")]})
+        if request.channel == Channel.H5 and not request.client_ip:
+            raise InvalidInput({"client_ip": [_("WeChat Pay H5 needs the buyer's IP address.")]})
+
+    def start(self, request: PaymentRequest) -> PaymentStart:
+        self.check_request(request)
         kwargs = {
             "description": _cut(request.description.strip() or request.out_trade_no, DESCRIPTION_MAX),
             "out_trade_no": request.out_trade_no,
@@ -269,17 +282,11 @@ class WeChatPayProvider(PaymentProvider):
         if request.expires_at:
             kwargs["time_expire"] = _china_time(request.expires_at)
         if request.channel == Channel.JSAPI:
-            if not request.payer_openid:
-                raise InvalidInput(
-                    {"payer_openid": [_("Paying inside WeChat needs the buyer's WeChat login.")]}
-                )
             if not self.partner:
                 kwargs["payer"] = {"openid": request.payer_openid}
             else:
                 kwargs["payer"] = {"sub_openid" if self.sub_appid else "sp_openid": request.payer_openid}
         elif request.channel == Channel.H5:
-            if not request.client_ip:
-                raise InvalidInput({"client_ip": [_("WeChat Pay H5 needs the buyer's IP address.")]})
             kwargs["scene_info"] = {"payer_client_ip": request.client_ip, "h5_info": {"type": "Wap"}}
         elif request.client_ip:
             kwargs["scene_info"] = {"payer_client_ip": request.client_ip}
@@ -436,6 +443,29 @@ class WeChatPayProvider(PaymentProvider):
         if request.reason.strip():
             kwargs["reason"] = _cut(request.reason.strip(), REFUND_REASON_MAX)
         data = self._call(self._client.refund, **kwargs)
+        status = REFUND_STATES.get(data.get("status"), RefundStatus.PENDING)
+        return RefundResult(
+            status=status,
+            provider_refund_id=str(data.get("refund_id", "")),
+            message="" if status != RefundStatus.FAILED else _("WeChat Pay could not refund this payment."),
+        )
+
+    def query_refund(
+        self,
+        out_refund_no: str,
+        *,
+        out_trade_no: str = "",
+        provider_payment_id: str = "",
+        provider_refund_id: str = "",
+    ) -> RefundResult:
+        try:
+            data = self._call(
+                self._client.query_refund, out_refund_no=out_refund_no, **self._merchant_kwargs()
+            )
+        except PaymentProviderError as error:
+            if error.provider_code == "RESOURCE_NOT_EXISTS":
+                return RefundResult(status=RefundStatus.NOT_FOUND, provider_refund_id="")
+            raise
         status = REFUND_STATES.get(data.get("status"), RefundStatus.PENDING)
         return RefundResult(
             status=status,

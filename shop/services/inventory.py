@@ -169,7 +169,9 @@ def _side_effects(applied: list[_Applied]) -> list:
         if low and not item.alerted and item.change < 0:
             actions.append(lambda item=item: _alert_low_stock(item))
         elif not low and item.alerted:
-            actions.append(lambda pk=item.sku_id: SKU.objects.filter(pk=pk).update(low_stock_alerted=False))
+            actions.append(
+                lambda pk=item.sku_id: SKU.all_objects.filter(pk=pk).update(low_stock_alerted=False)
+            )
     for product_id in sorted({item.product_id for item in applied if item.crossed_zero}):
         actions.append(lambda pk=product_id: _refresh_stock_state(pk))
     return actions
@@ -211,7 +213,7 @@ def _refresh_stock_state(product_id: int) -> None:
 
 def _alert_low_stock(item: _Applied) -> None:
     # The conditional update makes the alert fire once per crossing even if two sales cross together.
-    if not SKU.objects.filter(pk=item.sku_id, low_stock_alerted=False).update(low_stock_alerted=True):
+    if not SKU.all_objects.filter(pk=item.sku_id, low_stock_alerted=False).update(low_stock_alerted=True):
         return
     events.send_on_commit(events.stock_low, sku_id=item.sku_id, stock=item.stock, threshold=item.threshold)
 

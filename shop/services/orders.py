@@ -9,19 +9,22 @@ on commit (shop/events.py).
     shipped → completed           confirm_receipt (buyer) / complete_delivered_orders (after N days)
 """
 
+import logging
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from shop import events
-from shop.models import Order, OrderEvent, Shipment, ShopSettings, StockMovement
+from shop.models import Order, OrderEvent, Payment, Shipment, ShopSettings, StockMovement
 from shop.services import inventory
 from tenants import activity
-from tenants.errors import Conflict, ErrorCode, InvalidInput, NotFound
+from tenants.errors import Conflict, ErrorCode, InvalidInput, NotFound, ProviderUnavailable
+from tenants.models import Store
 
+logger = logging.getLogger(__name__)
 Status = Order.Status
 MAX_REASON = 200
 # "This order is <status>: it cannot be <doing>." The two word lists carry their own contexts: in Chinese
@@ -114,29 +117,56 @@ def cancel_order(*, order: Order | int, actor, role: str, reason: str = "") -> O
     return order
 
 
-def close_unpaid_orders(*, now=None, limit: int = 500) -> int:
-    """The timeout job: cancel the unpaid orders whose time to pay ran out. Each in its own transaction,
-    skipping an order another run (or a payment arriving right now) holds: running it twice at the same
-    moment cancels each order once and releases its stock once. Returns how many this run closed."""
+def close_unpaid_orders(*, store=None, now=None, limit: int = 500) -> int:
+    """The timeout job: cancel the unpaid orders whose time to pay ran out. Before closing one it asks the
+    provider about its payments still open (shop/services/payment_jobs.py): one paid after all pays the
+    order instead (its notification was lost), the others are closed at the provider so they can no longer
+    be paid. A provider that cannot answer leaves its order for the next run — never closed blindly.
+
+    Each order on its own, in its own transaction, skipping an order another run (or a payment arriving
+    right now) holds: running it twice at the same moment cancels each order once and releases its stock
+    once, and one order that fails is logged with its number while the rest go on. Returns how many this
+    run closed."""
     now = now or timezone.now()
     closed = 0
     due = list(
         Order.objects.filter(status=Status.PENDING_PAYMENT, pay_deadline__lte=now)
         .order_by("pay_deadline")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", "number")[:limit]
     )
-    for pk in due:
-        with transaction.atomic():
-            order = (
-                Order.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, status=Status.PENDING_PAYMENT, pay_deadline__lte=now)
-                .first()
+    for pk, number in due:
+        try:
+            if _close_unpaid(pk, now=now, store=store):
+                closed += 1
+        except ProviderUnavailable as error:
+            logger.warning(
+                "unpaid order %s left open: the provider did not answer (%s)", number, error.message
             )
-            if order is None:
-                continue
-            cancel_order(order=order, actor=None, role="system")
-            closed += 1
+        except Exception:
+            logger.exception("could not close unpaid order %s", number)
     return closed
+
+
+def _close_unpaid(pk: int, *, now, store) -> bool:
+    from shop.services import payment_jobs
+
+    due = Order.objects.filter(pk=pk, status=Status.PENDING_PAYMENT, pay_deadline__lte=now)
+    open_payments = Payment.objects.filter(order_id=pk, status__in=payment_jobs.OPEN_PAYMENT_STATES)
+    if open_payments.exists():
+        # The provider's calls, outside any lock: past the deadline start_payment records no new payment,
+        # and one recorded meanwhile is seen under the lock below and left for the next run.
+        order = due.first()
+        if order is None:
+            return False
+        store = store or Store.objects.get(schema_name=connection.schema_name)
+        if not payment_jobs.check_open_payments(store=store, order=order, now=now):
+            return False  # paid after all
+    with transaction.atomic():
+        order = due.select_for_update(skip_locked=True).first()
+        if order is None or open_payments.exists():
+            return False  # another run has it, or a payment it has not asked about yet: the next run
+        cancel_order(order=order, actor=None, role="system")
+        return True
 
 
 def mark_order_paid(*, order: Order, payment) -> Order:
@@ -233,22 +263,26 @@ def confirm_receipt(*, order: Order | int, buyer) -> Order:
 
 def complete_delivered_orders(*, now=None, limit: int = 500) -> int:
     """The auto-complete job: shipped orders past their day complete by themselves (each once, however
-    many runs overlap). Returns how many this run completed."""
+    many runs overlap; one that fails is logged with its number and the rest go on). Returns how many
+    this run completed."""
     now = now or timezone.now()
     done = 0
     due = list(
         Order.objects.filter(status=Status.SHIPPED, auto_complete_at__lte=now)
         .order_by("auto_complete_at")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", "number")[:limit]
     )
-    for pk in due:
-        with transaction.atomic():
-            order = (
-                Order.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, status=Status.SHIPPED, auto_complete_at__lte=now)
-                .first()
-            )
-            if order is not None:
-                _complete(order, actor=None, role="system")
-                done += 1
+    for pk, number in due:
+        try:
+            with transaction.atomic():
+                order = (
+                    Order.objects.select_for_update(skip_locked=True)
+                    .filter(pk=pk, status=Status.SHIPPED, auto_complete_at__lte=now)
+                    .first()
+                )
+                if order is not None:
+                    _complete(order, actor=None, role="system")
+                    done += 1
+        except Exception:
+            logger.exception("could not complete delivered order %s", number)
     return done

@@ -13,6 +13,7 @@ already by another payment — is refunded in full automatically through the sam
 stays cancelled: the buyer is told and gets the money back)."""
 
 import logging
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -27,6 +28,7 @@ from shop.payments.base import (
     EventKind,
     InvalidNotification,
     PaymentNotConfigured,
+    PaymentProvider,
     PaymentProviderError,
     PaymentRequest,
     PaymentStart,
@@ -36,12 +38,12 @@ from shop.payments.base import (
     RefundStatus,
     choose_wechat_channel,
 )
-from shop.payments.registry import available_providers, provider_for
+from shop.payments.registry import PROVIDER_LABELS, available_providers, provider_for
 from shop.selectors.buyers import wechat_openid
 from shop.services import orders as order_services
 from shop.services.numbers import new_number
 from tenants import activity
-from tenants.errors import Conflict, ErrorCode, InvalidInput, NotFound, ProviderUnavailable
+from tenants.errors import Conflict, DomainError, ErrorCode, InvalidInput, NotFound, ProviderUnavailable
 from tenants.links import store_path, store_url
 
 logger = logging.getLogger(__name__)
@@ -59,7 +61,6 @@ def _channel(provider_code: str, user_agent: str) -> str:
     return Channel.CARD if provider_code == "stripe" else Channel.SANDBOX
 
 
-@transaction.atomic
 def start_payment(
     *,
     store,
@@ -78,7 +79,59 @@ def start_payment(
 
     The channel follows the browser (`user_agent`) unless the caller names one (`channel`: an app or a
     mini-program knows how it pays). JSAPI pays as the buyer's openid in the app that takes the payment:
-    the one given, else the one the buyer signed in to that app with."""
+    the one given, else the one the buyer signed in to that app with.
+
+    The provider's network call is made outside the order's lock and transaction: the payment is recorded
+    and committed first (so the timeout job already sees it and asks the provider about it before it
+    closes the order), then the provider is called, then its answer recorded. A provider that refuses or
+    cannot be reached leaves that payment FAILED and the order payable (the buyer may try again). The
+    order's payment method is set when a payment pays it, not here."""
+    provider, payment, pay_request = _record_payment(
+        store=store,
+        order=order,
+        buyer=buyer,
+        provider_code=provider_code,
+        return_url=return_url,
+        client_ip=client_ip,
+        payer_openid=payer_openid,
+        channel=channel or _channel(provider_code, user_agent),
+        request=request,
+    )
+    try:
+        started = provider.start(pay_request)
+    except DomainError as error:
+        Payment.objects.filter(pk=payment.pk, status=Payment.Status.STARTED).update(
+            status=Payment.Status.FAILED
+        )
+        payment.status = Payment.Status.FAILED
+        logger.warning(
+            "could not start payment %s with %s: %s (%s)",
+            payment.out_trade_no,
+            provider_code,
+            error.message,
+            getattr(error, "provider_code", ""),
+        )
+        if isinstance(error, PaymentProviderError) and not isinstance(error, ProviderUnavailable):
+            # The provider's own words are for the merchant (the log), not the buyer.
+            raise PaymentProviderError(
+                _("%(provider)s could not start this payment. Try again later, or choose another way to pay.")
+                % {"provider": PROVIDER_LABELS.get(provider_code, provider_code)},
+                provider=error.provider,
+                provider_code=error.provider_code,
+            ) from error
+        raise
+    if started.provider_payment_id:
+        Payment.objects.filter(pk=payment.pk).update(provider_payment_id=started.provider_payment_id)
+        payment.provider_payment_id = started.provider_payment_id
+    return payment, started
+
+
+@transaction.atomic
+def _record_payment(
+    *, store, order, buyer, provider_code, return_url, client_ip, payer_openid, channel, request
+) -> tuple[PaymentProvider, Payment, PaymentRequest]:
+    """start_payment's first step, under the order's lock: check the order may be paid, then record the
+    payment (with the merchant account it goes to) and what the provider will be asked."""
     order = order_services.lock_order(order)
     if order.buyer_id != buyer.pk:
         raise NotFound(_("This order does not exist."))
@@ -88,39 +141,33 @@ def start_payment(
     if provider_code not in available_providers(store):
         raise PaymentNotConfigured(_("This store does not take this way of paying."))
     provider = provider_for(store, provider_code)
-    channel = channel or _channel(provider_code, user_agent)
     if channel not in Channel.__members__.values():
         raise InvalidInput({"channel": [_("Choose a payment channel.")]})
     if channel == Channel.JSAPI and not payer_openid and provider.payer_app_id:
         payer_openid = wechat_openid(buyer=buyer, app_id=provider.payer_app_id) or ""
+    pay_request = PaymentRequest(
+        out_trade_no=new_number("P", digits=12),
+        amount=order.payable,
+        currency=order.currency,
+        description=_("Order %(number)s") % {"number": order.number},
+        notify_url=notify_url(store, provider_code, request=request),
+        return_url=return_url,
+        channel=channel,
+        payer_openid=payer_openid,
+        client_ip=client_ip,
+        expires_at=order.pay_deadline,
+    )
+    provider.check_request(pay_request)  # a payment it cannot take is refused before anything is recorded
     payment = Payment.objects.create(
         order=order,
         provider=provider_code,
         channel=channel,
-        out_trade_no=new_number("P", digits=12),
-        amount=order.payable,
-        currency=order.currency,
+        out_trade_no=pay_request.out_trade_no,
+        amount=pay_request.amount,
+        currency=pay_request.currency,
+        account=provider.account,
     )
-    started = provider.start(
-        PaymentRequest(
-            out_trade_no=payment.out_trade_no,
-            amount=payment.amount,
-            currency=payment.currency,
-            description=_("Order %(number)s") % {"number": order.number},
-            notify_url=notify_url(store, provider_code, request=request),
-            return_url=return_url,
-            channel=payment.channel,
-            payer_openid=payer_openid,
-            client_ip=client_ip,
-            expires_at=order.pay_deadline,
-        )
-    )
-    if started.provider_payment_id:
-        payment.provider_payment_id = started.provider_payment_id
-        payment.save(update_fields=["provider_payment_id"])
-    order.payment_provider = provider_code
-    order.save(update_fields=["payment_provider"])
-    return payment, started
+    return provider, payment, pay_request
 
 
 def handle_notification(*, store, provider_code: str, headers, body: bytes):
@@ -133,15 +180,17 @@ def handle_notification(*, store, provider_code: str, headers, body: bytes):
         return None, error.message
     try:
         event = provider.parse_notification(headers=headers, body=body)
-        outcome = apply_event(provider_code=provider_code, event=event)
+        outcome = apply_event(provider_code=provider_code, event=event, account=provider.account)
     except InvalidNotification as error:
         logger.warning("refused a %s notification for %s: %s", provider_code, store, error.message)
         return provider.acknowledge(False, message=error.message), error.message
     return provider.acknowledge(True), outcome
 
 
-def apply_event(*, provider_code: str, event: ProviderEvent) -> str:
-    """Apply a verified provider event once. Returns what it did (kept on the notification record)."""
+def apply_event(*, provider_code: str, event: ProviderEvent, account: str = "") -> str:
+    """Apply a verified provider event once. Returns what it did (kept on the notification record).
+    `account` is the merchant account of the provider that verified it: a payment made to another
+    account (the store changed its settings since) is refused, never acted on."""
     try:
         with transaction.atomic():
             notification = ProviderNotification.objects.create(
@@ -150,7 +199,7 @@ def apply_event(*, provider_code: str, event: ProviderEvent) -> str:
                 kind=event.kind,
                 out_trade_no=event.out_trade_no,
             )
-            outcome = _apply(provider_code, event)
+            outcome = _apply(provider_code, event, account)
             notification.outcome = outcome[:200]
             notification.save(update_fields=["outcome"])
             return outcome
@@ -161,11 +210,11 @@ def apply_event(*, provider_code: str, event: ProviderEvent) -> str:
         raise
 
 
-def _apply(provider_code: str, event: ProviderEvent) -> str:
+def _apply(provider_code: str, event: ProviderEvent, account: str) -> str:
     if event.kind == EventKind.PAYMENT_SUCCEEDED:
-        return _payment_succeeded(provider_code, event)
+        return _payment_succeeded(provider_code, event, account)
     if event.kind == EventKind.PAYMENT_FAILED:
-        payment = _payment(provider_code, event)
+        payment = _payment(provider_code, event, account)
         if payment.status == Payment.Status.STARTED:
             payment.status = Payment.Status.FAILED
             payment.save(update_fields=["status"])
@@ -174,6 +223,7 @@ def _apply(provider_code: str, event: ProviderEvent) -> str:
         refund = Refund.objects.select_for_update().filter(out_refund_no=event.out_refund_no).first()
         if refund is None or refund.payment.out_trade_no != event.out_trade_no:
             raise InvalidNotification("unknown refund")
+        _check_account(refund.payment, account)
         if event.kind == EventKind.REFUND_SUCCEEDED:
             if event.amount != refund.amount:
                 raise InvalidNotification("refund amount does not match")
@@ -184,16 +234,31 @@ def _apply(provider_code: str, event: ProviderEvent) -> str:
     return "ignored"
 
 
-def _payment(provider_code: str, event: ProviderEvent) -> Payment:
+def _payment(provider_code: str, event: ProviderEvent, account: str) -> Payment:
     payment = Payment.objects.select_for_update().filter(out_trade_no=event.out_trade_no).first()
     if payment is None or payment.provider != provider_code:
         # Not one of this store's payments (or another provider's): never act on it.
         raise InvalidNotification("unknown payment")
+    _check_account(payment, account)
     return payment
 
 
-def _payment_succeeded(provider_code: str, event: ProviderEvent) -> str:
-    payment = _payment(provider_code, event)
+def _check_account(payment: Payment, account: str) -> None:
+    """A payment is only ever acted on through the merchant account it was made to (payments recorded
+    before accounts were kept have none, and pass)."""
+    if account and payment.account and payment.account != account:
+        logger.error(
+            "payment %s was made to %s, but the store's %s settings now use %s: refused",
+            payment.out_trade_no,
+            payment.account,
+            payment.provider,
+            account,
+        )
+        raise InvalidNotification("the payment was made to another merchant account")
+
+
+def _payment_succeeded(provider_code: str, event: ProviderEvent, account: str) -> str:
+    payment = _payment(provider_code, event, account)
     if event.amount != payment.amount or event.currency != payment.currency:
         raise InvalidNotification(f"amount {event.amount} {event.currency} does not match the payment")
     if payment.status == Payment.Status.SUCCEEDED:
@@ -258,20 +323,91 @@ def submit_refund_on_commit(refund: Refund) -> None:
     transaction.on_commit(lambda: tasks.submit_refund.delay(refund_id))
 
 
+# A pending refund without an answer is looked at again after this, then after twice as long each time,
+# at most every REFUND_RETRY_MAX (money owed to a buyer is never given up on).
+REFUND_RETRY_FIRST = timedelta(minutes=10)
+REFUND_RETRY_MAX = timedelta(hours=12)
+
+
+def next_refund_attempt(attempts: int, *, now=None):
+    """When the retry job next looks at a pending refund tried `attempts` times."""
+    delay = min(REFUND_RETRY_FIRST * 2 ** max(attempts - 1, 0), REFUND_RETRY_MAX)
+    return (now or timezone.now()) + delay
+
+
 def submit_refund(*, store, refund: Refund | int) -> Refund:
     """Ask the payment's provider for the refund (outside any transaction: a network call), then record
-    its answer. Safe to run again: the provider refunds one refund number once."""
+    its answer. Safe to run again: the provider refunds one refund number once. Without an answer it stays
+    pending, and the retry job (shop/services/payment_jobs.py) looks at it again from next_attempt_at."""
     refund = Refund.objects.select_related("payment", "order").get(pk=getattr(refund, "pk", refund))
     if refund.status != Refund.Status.PENDING:
         return refund
+    Refund.objects.filter(pk=refund.pk).update(
+        attempts=F("attempts") + 1, next_attempt_at=next_refund_attempt(refund.attempts + 1)
+    )
+    try:
+        provider = provider_of_payment(store, refund.payment)
+    except PaymentNotConfigured as error:
+        return record_refund_result(refund, _refused(error))
+    return send_refund(store, provider, refund)
+
+
+def provider_of_payment(store, payment: Payment) -> PaymentProvider:
+    """The provider to query, close or refund `payment` with: the store's, as long as it still pays into the
+    merchant account the payment was made to. PaymentNotConfigured (a clear reason for the merchant) when
+    it is not set up any more or now points to another account: a refund never goes to an account that
+    was not paid, and a payment is never asked about at an account that does not know it."""
+    provider = provider_for(store, payment.provider)
+    if payment.account and provider.account != payment.account:
+        logger.error(
+            "payment %s was made to %s, but the store's %s settings now use %s: not sent there",
+            payment.out_trade_no,
+            payment.account,
+            payment.provider,
+            provider.account,
+        )
+        raise PaymentNotConfigured(
+            _(
+                "This payment was made to the merchant account %(paid_to)s, but the store's payment "
+                "settings now use %(now)s: it cannot be checked or refunded through another account. Restore "
+                "the settings of that account, then try again."
+            )
+            % {"paid_to": payment.account, "now": provider.account}
+        )
+    return provider
+
+
+def _refused(error) -> RefundResult:
+    return RefundResult(status=RefundStatus.FAILED, provider_refund_id="", message=error.message)
+
+
+def send_refund(store, provider: PaymentProvider, refund: Refund) -> Refund:
+    """Send the refund to `provider` and record its answer. ProviderUnavailable is raised (the refund stays
+    pending for the retry job); a refusal fails the refund with the provider's reason."""
     payment = refund.payment
     try:
-        result = _ask_for_refund(store, refund, payment)
+        result = provider.refund(
+            RefundRequest(
+                out_trade_no=payment.out_trade_no,
+                out_refund_no=refund.out_refund_no,
+                amount=refund.amount,
+                total_amount=payment.amount,
+                reason=refund.reason or _("Refund"),
+                notify_url=notify_url(store, payment.provider),
+                currency=payment.currency,
+                provider_payment_id=payment.provider_payment_id,
+            )
+        )
     except ProviderUnavailable:
-        raise  # still pending: retry_pending_refunds sends it again later
-    except PaymentProviderError as error:
-        # The provider refused it outright (not paid, more than the payment, a closed account): say so.
-        result = RefundResult(status=RefundStatus.FAILED, provider_refund_id="", message=error.message)
+        raise  # still pending: the retry job asks about it again later
+    except (PaymentProviderError, PaymentNotConfigured, InvalidInput) as error:
+        # Refused outright (not paid, more than the payment, a closed account, keys that do not load).
+        result = _refused(error)
+    return record_refund_result(refund, result)
+
+
+def record_refund_result(refund: Refund, result: RefundResult) -> Refund:
+    """What the provider said of a refund (its answer, or a query): succeeded, failed, or still on its way."""
     with transaction.atomic():
         locked = Refund.objects.select_for_update().get(pk=refund.pk)
         if result.status == RefundStatus.SUCCEEDED:
@@ -282,21 +418,6 @@ def submit_refund(*, store, refund: Refund | int) -> Refund:
             locked.provider_refund_id = result.provider_refund_id
             locked.save(update_fields=["provider_refund_id"])
     return Refund.objects.get(pk=refund.pk)
-
-
-def _ask_for_refund(store, refund: Refund, payment: Payment):
-    return provider_for(store, payment.provider).refund(
-        RefundRequest(
-            out_trade_no=payment.out_trade_no,
-            out_refund_no=refund.out_refund_no,
-            amount=refund.amount,
-            total_amount=payment.amount,
-            reason=refund.reason or _("Refund"),
-            notify_url=notify_url(store, payment.provider),
-            currency=payment.currency,
-            provider_payment_id=payment.provider_payment_id,
-        )
-    )
 
 
 def complete_refund(*, refund: Refund, provider_refund_id: str = "") -> Refund:

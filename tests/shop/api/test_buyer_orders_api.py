@@ -209,3 +209,23 @@ def test_notifications_are_listed_and_marked_read(shop, buyer_api):
     assert [n["id"] for n in unread] == [second.pk]
     assert buyer_api.post("/api/v1/buyer/notifications/read/", {}).json() == {"marked": 1}
     assert buyer_api.get("/api/v1/buyer/notifications/", {"unread": "maybe"}).status_code == 400
+
+
+def test_a_provider_that_refuses_to_start_answers_502_and_the_order_stays_payable(
+    shop, buyer_api, monkeypatch
+):
+    from shop.payments.base import PaymentProviderError
+    from shop.payments.sandbox import SandboxProvider
+
+    order = place(buyer_api, shop, [(shop.small, 1)], key="k").json()
+
+    def refuse(self, request):
+        raise PaymentProviderError("SYSTEMERROR 内部错误", provider="sandbox", provider_code="SYSTEMERROR")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(SandboxProvider, "start", refuse)
+        refused = buyer_api.post(f"{ORDERS}{order['number']}/pay/", {"provider": "sandbox"})
+    assert refused.status_code == 502 and refused.json()["code"] == "payment_provider_error"
+    assert "could not start this payment" in str(refused.json()) and "内部错误" not in str(refused.json())
+    started = buyer_api.post(f"{ORDERS}{order['number']}/pay/", {"provider": "sandbox"})
+    assert started.status_code == 200 and started.json()["kind"] == "redirect"

@@ -141,8 +141,9 @@ def test_a_payment_that_arrives_after_the_order_closed_is_refunded_in_full(shop,
     payment, _s = payments.start_payment(
         store=shop.store, order=order, buyer=shop.buyer, provider_code="sandbox", return_url="/"
     )
-    Order.objects.filter(pk=order.pk).update(pay_deadline=timezone.now() - timedelta(minutes=1))
-    assert orders.close_unpaid_orders() == 1
+    # The buyer cancels while the provider's cashier is still open (the timeout job closes the payment
+    # at the provider first; a cancellation does not wait for the provider).
+    orders.cancel_order(order=order, actor=shop.buyer, role="buyer")
     headers, body = shop.notification(payment)
 
     with eager_tasks(execute=True):

@@ -72,3 +72,44 @@ def test_an_ordered_product_that_is_deleted_is_archived_out_of_sight(shop):
 def test_a_product_never_ordered_is_deleted_for_real(shop):
     products.delete_product(product=shop.tea.pk, actor=None)
     assert not Product.all_objects.filter(pk=shop.tea.pk).exists()
+
+
+def _retire_large(shop):
+    product = Product.objects.get(pk=shop.apple.pk)
+    products.update_product(
+        product=product, expected_version=product.version, actor=None, data=_matrix(["5斤"])
+    )
+    assert SKU.all_objects.get(pk=shop.large.pk).retired_at is not None
+
+
+def test_cancelling_an_order_whose_sku_was_retired_since_gives_its_stock_back(shop):
+    from shop.models import Order, StockMovement
+    from shop.services import orders
+
+    order = shop.place([(shop.large, 2), (shop.small, 1)])
+    _retire_large(shop)
+
+    orders.cancel_order(order=order, actor=shop.buyer, role="buyer")
+
+    assert Order.objects.get(pk=order.pk).status == Order.Status.CANCELLED
+    assert SKU.all_objects.get(pk=shop.large.pk).stock == 5
+    assert SKU.objects.get(pk=shop.small.pk).stock == 10
+    released = StockMovement.objects.filter(reference=order.number, reason="cancel")
+    assert sorted(released.values_list("sku_id", "change")) == [(shop.small.pk, 1), (shop.large.pk, 2)]
+
+
+def test_the_timeout_job_closes_an_order_of_a_retired_sku_and_releases_it(shop):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shop.models import Order
+    from shop.services import orders
+
+    order = shop.place([(shop.large, 3)])
+    _retire_large(shop)
+    Order.objects.filter(pk=order.pk).update(pay_deadline=timezone.now() - timedelta(seconds=1))
+
+    assert orders.close_unpaid_orders() == 1
+    assert Order.objects.get(pk=order.pk).status == Order.Status.CANCELLED
+    assert SKU.all_objects.get(pk=shop.large.pk).stock == 5

@@ -122,3 +122,18 @@ def test_a_refund_notification_can_be_made_for_the_refund_endpoint():
 def test_nothing_is_known_of_a_payment_never_started():
     assert A.query_payment("FX20261201000404").status == PaymentState.NOT_FOUND
     assert "sandbox" in A.test_connection()
+
+
+def test_the_sandbox_knows_the_refunds_it_made_and_only_those():
+    start(A, "FX20261201000005")
+    paid(A, "FX20261201000005")
+    assert (
+        A.query_refund("RF20261201000005", out_trade_no="FX20261201000005").status == RefundStatus.NOT_FOUND
+    )
+    A.refund(RefundRequest("FX20261201000005", "RF20261201000005", Decimal("5.00"), Decimal("12.50"), "", ""))
+    found = A.query_refund("RF20261201000005", out_trade_no="FX20261201000005")
+    assert (found.status, found.provider_refund_id) == (RefundStatus.SUCCEEDED, "SBXRRF20261201000005")
+    assert (
+        B.query_refund("RF20261201000005", out_trade_no="FX20261201000005").status == RefundStatus.NOT_FOUND
+    )
+    assert (A.account, B.account) == ("sandbox:store_a_schema", "sandbox:store_b_schema")

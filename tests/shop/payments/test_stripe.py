@@ -298,3 +298,36 @@ def test_query_close_and_test_connection(provider, rsps):
     )
     assert "test mode" in provider.test_connection()
     assert all(call.request.headers["Authorization"] == f"Bearer {SECRET_KEY}" for call in rsps.calls)
+
+
+def test_query_refund_finds_our_refund_among_the_payment_intents(provider, rsps):
+    pi = "pi_3QxYz2LkdIwHu7ix0Xv5u0Ab"
+    theirs = stripe_refund(
+        id="re_other", metadata={"store": "store_b_schema", "out_refund_no": "RF20261201000001"}
+    )
+    ours = stripe_refund(status="pending", metadata={**OURS, "out_refund_no": "RF20261201000001"})
+    rsps.add(
+        "GET",
+        f"{API}/refunds",
+        json={"object": "list", "data": [theirs, ours], "has_more": False, "url": "/v1/refunds"},
+    )
+    found = provider.query_refund("RF20261201000001", provider_payment_id=pi)
+    assert (found.status, found.provider_refund_id) == (RefundStatus.PENDING, ours["id"])
+    assert f"payment_intent={pi}" in rsps.calls[-1].request.url
+    assert provider.query_refund("RF20261201000002", provider_payment_id=pi).status == RefundStatus.NOT_FOUND
+
+    rsps.add("GET", f"{API}/refunds/{ours['id']}", json={**ours, "status": "succeeded"})
+    again = provider.query_refund("RF20261201000001", provider_refund_id=ours["id"])
+    assert again.status == RefundStatus.SUCCEEDED
+    # Without the PaymentIntent no refund was ever sent: nothing to ask.
+    calls = len(rsps.calls)
+    assert provider.query_refund("RF20261201000001").status == RefundStatus.NOT_FOUND
+    assert len(rsps.calls) == calls
+
+
+def test_the_account_is_a_fingerprint_of_the_publishable_key(provider):
+    assert provider.account.startswith("stripe:") and "pk_" not in provider.account
+    other = StripeProvider(
+        store_key="s", publishable_key="pk_test_other", secret_key="sk", webhook_secret="w"
+    )
+    assert other.account != provider.account and len(provider.account) <= 100

@@ -506,3 +506,43 @@ def test_the_platforms_keys_may_be_files(sp_settings, tmp_path, fake_wechat):
     assert "PRIVATE" not in repr(merchant)
     sp_settings.WECHATPAY_SP_APIV3_KEY = ""
     assert platform_service_provider() is None
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("SUCCESS", RefundStatus.SUCCEEDED),
+        ("ABNORMAL", RefundStatus.FAILED),
+        ("PROCESSING", RefundStatus.PENDING),
+    ],
+)
+def test_query_refund_reads_the_refund_status(partner, fake_wechat, rsps, status, expected):
+    fake_wechat.answer(
+        rsps,
+        "GET",
+        "/v3/refund/domestic/refunds/RF20261201000001",
+        payload={
+            "refund_id": "50000000382019052709732678859",
+            "out_refund_no": "RF20261201000001",
+            "status": status,
+        },
+    )
+    result = partner.query_refund("RF20261201000001", out_trade_no="FX20261201000001")
+    assert (result.status, result.provider_refund_id) == (expected, "50000000382019052709732678859")
+    assert rsps.calls[0].request.url.endswith(f"?sub_mchid={SUB_MCHID}")
+
+
+def test_query_refund_of_a_refund_wechat_pay_never_got_says_not_found(direct, fake_wechat, rsps):
+    fake_wechat.answer(
+        rsps,
+        "GET",
+        "/v3/refund/domestic/refunds/RF20261201000009",
+        status=404,
+        payload={"code": "RESOURCE_NOT_EXISTS", "message": "退款单不存在"},
+    )
+    assert direct.query_refund("RF20261201000009").status == RefundStatus.NOT_FOUND
+
+
+def test_the_account_names_the_merchant_and_the_sub_merchant(direct, partner):
+    assert direct.account == f"own:{MCHID}"
+    assert partner.account == f"sp:{SP_MCHID}:{SUB_MCHID}"

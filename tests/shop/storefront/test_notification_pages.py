@@ -15,11 +15,9 @@ def tell(buyer, title, *, link="", kind="order_paid"):
     return BuyerNotification.objects.create(buyer=buyer, kind=kind, title=title, body="正文", link=link)
 
 
-def test_a_paid_order_is_told_in_the_list_and_counted_on_the_me_tab(
-    shop, me, django_capture_on_commit_callbacks
-):
+def test_a_paid_order_is_told_in_the_list_and_counted_on_the_me_tab(shop, me, eager_tasks):
     order = shop.place([(shop.small, 1)])
-    with django_capture_on_commit_callbacks(execute=True):
+    with eager_tasks(execute=True):
         shop.pay(order)
     html = me.html("/account/notifications/")
     notice = BuyerNotification.objects.get(buyer=shop.buyer)

@@ -191,3 +191,27 @@ def test_another_buyers_order_cannot_be_paid_or_polled(shop, other, buyer_of_b, 
             assert pages.get(f"/orders/{order.number}/{path}").status_code == 404
         assert pages.post(f"/orders/{order.number}/pay/", {"provider": "sandbox"}).status_code == 404
     assert not Payment.objects.exists()
+
+
+def test_a_provider_down_at_start_tells_the_buyer_and_the_order_can_be_paid_again(
+    shop, me, order, monkeypatch
+):
+    from shop.payments.base import ProviderUnavailable
+    from shop.payments.sandbox import SandboxProvider
+
+    def down(self, request):
+        raise ProviderUnavailable(
+            "The sandbox could not be reached. Try again in a moment.", provider="sandbox"
+        )
+
+    with monkeypatch.context() as patched:
+        patched.setattr(SandboxProvider, "start", down)
+        response = me.post(f"/orders/{order.number}/pay/", {"provider": "sandbox"})
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="pay-error"' in html and "Try again in a moment." in html
+    assert list(Payment.objects.values_list("status", flat=True)) == ["failed"]
+
+    again = me.post(f"/orders/{order.number}/pay/", {"provider": "sandbox"})
+    assert again.status_code == 302 and again["Location"].startswith("/pay/sandbox/")
+    order.refresh_from_db()
+    assert order.status == "pending_payment" and order.payment_provider == ""
