@@ -1,7 +1,7 @@
 """A kept, prepared cursor for the one statement that must be as cheap as possible: the stock change
 (shop.services.inventory). Everything about it that leans on django-tenants or psycopg internals lives
 here, behind `prepared_cursor()`, with its guard test
-(tests/shop/test_inventory.py::test_one_connection_serving_two_stores_takes_stock_in_each_stores_own_schema).
+(tests/shop/services/test_inventory.py::test_one_connection_serving_two_stores_takes_stock_in_each_stores_own_schema).
 
 Why: parsing and planning the stock statement costs the database about as much CPU as running it, and
 creating cursors (Django's, django-tenants' for the search_path, psycopg's) and their wrappers was most

@@ -19,6 +19,7 @@ from django.test import Client
 from django_tenants.utils import schema_context
 
 from tenants import sms
+from tenants.models import Store
 from tests.factories import PASSWORD, OperatorFactory, StaffFactory
 
 STORE_A = {
@@ -183,6 +184,20 @@ def owner_of(store):
         return get_user_model().objects.get(role="owner")
 
 
+def fresh_store(store) -> Store:
+    """`store` as the database has it now (public schema), its template with it."""
+    connection.set_schema_to_public()
+    return Store.objects.select_related("template").get(pk=store.pk)
+
+
+def user_in(store, email):
+    """The user of `store` with this email, or None."""
+    from django.contrib.auth import get_user_model
+
+    with schema_context(store.schema_name):
+        return get_user_model().objects.filter(email=email).first()
+
+
 def make_staff(store, **kwargs):
     with schema_context(store.schema_name):
         return StaffFactory(**kwargs)
@@ -221,6 +236,11 @@ def login_client(client: Client, store, user) -> Client:
     return client
 
 
+def console_client(store, user) -> Client:
+    """A fresh client on `store`'s host with `user` logged in to its console."""
+    return login_client(host_client(store.host), store, user)
+
+
 @pytest.fixture
 def owner_client_a(store_a, client_a):
     return login_client(client_a, store_a, owner_of(store_a))
@@ -249,6 +269,12 @@ def api_client(store, user=None):
         client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user=user, store=store)}")
     connection.set_schema_to_public()
     return client
+
+
+@pytest.fixture
+def owner_api_a(store_a):
+    """Store A's owner over the store API (token auth)."""
+    return api_client(store_a, owner_of(store_a))
 
 
 @pytest.fixture

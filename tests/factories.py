@@ -1,7 +1,11 @@
 """Factories. Tenant-schema objects must be built inside the store's schema (the fixtures do that)."""
 
+import io
+
 import factory
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 User = get_user_model()
 PASSWORD = "s3cret-pass-word"
@@ -33,3 +37,19 @@ class OperatorFactory(UserFactory):
     role = User.Role.OPERATOR
     is_staff = True
     is_superuser = True
+
+
+def picture(fmt: str = "PNG", size=(64, 64), name: str | None = None) -> SimpleUploadedFile:
+    """An uploaded picture in `fmt` (PNG, JPEG, WEBP, GIF, BMP) made with Pillow."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (26, 163, 90)).save(buffer, format=fmt)
+    extension = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "gif", "BMP": "bmp"}[fmt]
+    return SimpleUploadedFile(
+        name or f"logo.{extension}", buffer.getvalue(), content_type=f"image/{extension}"
+    )
+
+
+def pdf_named_jpg(name: str = "photo.jpg") -> SimpleUploadedFile:
+    """A PDF wearing a picture's name and content type: what an upload check must see through."""
+    content = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    return SimpleUploadedFile(name, content, content_type="image/jpeg")

@@ -1,6 +1,6 @@
 """One of each object that a store's pages and API name in their paths, made in the store's schema, for
-the fuzz tests (tests/test_api_fuzz.py, tests/test_pages_fuzz.py): keyed by the path segment that comes
-before the id ("products", "addresses"...) and by the names of other path parameters ("sku_id",
+the fuzz tests (tests/cross/test_api_fuzz.py, tests/cross/test_pages_fuzz.py): keyed by the path segment
+that comes before the id ("products", "addresses"...) and by the names of other path parameters ("sku_id",
 "order_number"). The buyer's rows (address, cart line, a paid order with an after-sales request, a
 notification) belong to `buyer`, else to a new buyer ("buyer" in the answer)."""
 

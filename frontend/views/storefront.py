@@ -2,7 +2,7 @@
 category listing, search and product detail.
 
 Views parse the query string, call one selector and render. Nothing here fetches per product: every
-page runs a fixed number of queries (pinned in tests/shop/test_storefront.py).
+page runs a fixed number of queries (pinned in tests/shop/storefront/test_catalog_pages.py).
 """
 
 from urllib.parse import urlsplit

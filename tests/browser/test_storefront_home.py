@@ -6,7 +6,6 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.files.storage import storages
 from django.db import connection
 from django_tenants.utils import schema_context
 from PIL import Image
@@ -20,15 +19,6 @@ from tests.browser.conftest import ARTIFACTS, host_url
 pytestmark = pytest.mark.browser
 
 FIRST_SCREEN_CARDS = 4
-
-
-@pytest.fixture
-def media_root(tmp_path, settings):
-    """The demo's pictures go to a temporary folder (the tenant storage caches its root: forget it)."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    storages["default"].__dict__.pop("relative_media_root", None)
-    yield settings.MEDIA_ROOT
-    storages["default"].__dict__.pop("relative_media_root", None)
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """The buyer API holds to its schema too: schemathesis over its operations, with all its checks, sent
-with a buyer's token (the store API's fuzz test, tests/test_api_fuzz.py, sends the owner's, which the
+with a buyer's token (the store API's fuzz test, tests/cross/test_api_fuzz.py, sends the owner's, which the
 buyer endpoints refuse before reading the body), and with the ids of the buyer's own rows (an address, a
 cart line, an order and its after-sales request) as well as made-up ones."""
 
@@ -9,9 +9,9 @@ import pytest
 from django.db import connection
 
 from tenants.accounts.services import api_token_for
+from tests.cross.test_api_fuzz import _fuzz, _keep_the_test_connection, _schema  # noqa: F401
 from tests.fuzz_objects import store_objects
 from tests.shop.buyers.conftest import PHONE_1, make_buyer
-from tests.test_api_fuzz import _fuzz, _keep_the_test_connection, _schema  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 

@@ -9,7 +9,7 @@ from django_tenants.utils import schema_context
 
 from shop.services import aftersales
 from shop.services.aftersales import AfterSaleInput
-from tests.conftest import host_client, login_client, make_staff, owner_of
+from tests.conftest import console_client, make_staff, owner_of, text  # noqa: F401 - text for this folder's modules
 from tests.shop.orders.conftest import Shop
 
 User = get_user_model()
@@ -42,7 +42,7 @@ def ask_refund(shop, order, *, amount="10.00", kind="refund_only", quantity=0, r
 
 
 def staff_client(store, role):
-    client = login_client(host_client(store.host), store, make_staff(store, role=role))
+    client = console_client(store, make_staff(store, role=role))
     connection.set_tenant(store)
     return client
 
@@ -54,7 +54,7 @@ def owner(shop):
 
 @pytest.fixture
 def owner_client(shop):
-    client = login_client(host_client(shop.store.host), shop.store, owner_of(shop.store))
+    client = console_client(shop.store, owner_of(shop.store))
     connection.set_tenant(shop.store)
     return client
 
@@ -76,13 +76,9 @@ def operations_client(shop):
 
 @pytest.fixture
 def owner_client_b(shop, store_b):
-    client = login_client(host_client(store_b.host), store_b, owner_of(store_b))
+    client = console_client(store_b, owner_of(store_b))
     connection.set_tenant(shop.store)
     return client
-
-
-def text(response) -> str:
-    return response.content.decode()
 
 
 def in_b(store_b):

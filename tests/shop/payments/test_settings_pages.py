@@ -12,7 +12,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from shop.models import PaymentSettings
-from tests.conftest import host_client, login_client, make_staff, owner_of
+from tests.conftest import console_client, login_client, make_staff, owner_of
 from tests.factories import UserFactory
 from tests.shop.payments.fakes import MCHID
 
@@ -37,7 +37,7 @@ def exists(store) -> bool:
 
 
 def staff_client(store, role):
-    return login_client(host_client(store.host), store, make_staff(store, role=role))
+    return console_client(store, make_staff(store, role=role))
 
 
 def api(store, user) -> APIClient:

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 
 from tenants.models import OperatorAction, StorePaymentAccount
-from tests.conftest import host_client, login_client, owner_of
+from tests.conftest import console_client, owner_of
 
 
 def url(store) -> str:
@@ -38,7 +38,7 @@ def test_the_operator_sets_the_sub_merchant_number_with_an_audit_entry(operator_
 
 def test_the_merchant_sees_the_number_the_platform_set(operator_client, store_a):
     operator_client.post(url(store_a), form(wechat_sub_mchid="1900000109", reason="签约"))
-    owner = login_client(host_client(store_a.host), store_a, owner_of(store_a))
+    owner = console_client(store_a, owner_of(store_a))
     html = owner.get("/console/settings/payments/").content.decode()
     connection.set_schema_to_public()
     assert 'id="sub-mchid">1900000109<' in html

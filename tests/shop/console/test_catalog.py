@@ -14,16 +14,13 @@ from django_tenants.utils import schema_context
 
 from shop.models import SKU, Brand, Category, MerchantNotification, Product, ShopSettings, StockMovement
 from shop.services import categories, importing, inventory, media
-from tests.conftest import host_client, login_client, make_staff, owner_of
+from tests.conftest import console_client, host_client, make_staff, owner_of, text
+from tests.factories import pdf_named_jpg
 from tests.shop.factories import image_file, make_brand, make_category, new_product, update_product
 
 User = get_user_model()
 
 pytestmark = pytest.mark.usefixtures("media_root")
-
-
-def text(response) -> str:
-    return response.content.decode()
 
 
 def sku_key(*values) -> str:
@@ -69,32 +66,24 @@ def editor_data(*, title="高山红富士", version=None, rows=None, specs=None,
     return data
 
 
-def pdf_named_jpg() -> SimpleUploadedFile:
-    return SimpleUploadedFile("photo.jpg", b"%PDF-1.4\n%%EOF\n", content_type="image/jpeg")
-
-
-def client_for(store, user):
-    return login_client(host_client(store.host), store, user)
-
-
 @pytest.fixture
 def finance_client_a(store_a):
-    return client_for(store_a, make_staff(store_a, role=User.Role.FINANCE))
+    return console_client(store_a, make_staff(store_a, role=User.Role.FINANCE))
 
 
 @pytest.fixture
 def service_client_a(store_a):
-    return client_for(store_a, make_staff(store_a, role=User.Role.CUSTOMER_SERVICE))
+    return console_client(store_a, make_staff(store_a, role=User.Role.CUSTOMER_SERVICE))
 
 
 @pytest.fixture
 def operations_client_a(store_a):
-    return client_for(store_a, make_staff(store_a, role=User.Role.OPERATIONS))
+    return console_client(store_a, make_staff(store_a, role=User.Role.OPERATIONS))
 
 
 @pytest.fixture
 def owner_client_b(store_b):
-    return client_for(store_b, owner_of(store_b))
+    return console_client(store_b, owner_of(store_b))
 
 
 def product_in(store, **kwargs) -> Product:

@@ -97,7 +97,7 @@ def test_an_unknown_template_is_a_programming_error():
 
 def test_the_backend_is_a_setting(settings):
     RecordingBackend.sent = []
-    settings.SMS_BACKEND = "tests.tenants.test_sms.RecordingBackend"
+    settings.SMS_BACKEND = "tests.tenants.kernel.test_sms.RecordingBackend"
     assert sms.send_sms(phone=PHONE, template="test_hello", params={"name": "A", "code": "1"}) == "recorded-1"
     assert RecordingBackend.sent == [(PHONE, "test_hello", {"name": "A", "code": "1"})]
 

@@ -1,7 +1,6 @@
 """Every merchant and staff action leaves a line in the store's activity log (who, what, which object,
 the fields before and after), which the owner reads and filters in the console and over the API."""
 
-import pytest
 from django.contrib.auth import get_user_model
 from django_tenants.utils import schema_context
 
@@ -21,11 +20,6 @@ def entries(store, **filters):
 def in_store(store, fn):
     with schema_context(store.schema_name):
         return fn()
-
-
-@pytest.fixture
-def owner_api_a(store_a):
-    return api_client(store_a, owner_of(store_a))
 
 
 def test_a_product_made_and_changed_over_the_api_is_in_the_log_with_its_changes(owner_api_a, store_a):

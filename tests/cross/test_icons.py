@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.template import Context, Template
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # Pictographs, dingbats and the symbols that browsers draw with an emoji font.
 EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2934\u2935\u25b6\u2197\ufe0f]")
 

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 
 from tenants.models import OperatorAction, StoreTemplate
-from tests.conftest import host_client, login_client, owner_of, signed_in_client
+from tests.conftest import console_client, host_client, owner_of, signed_in_client
 from tests.factories import PASSWORD
 from tests.fuzz_objects import store_objects
 from tests.snapshots import Snapshot
@@ -184,7 +184,7 @@ def world(store_a, store_b, operator):
         "ids": ids,
         "snapshot": Snapshot(store_a.schema_name),
         "tenant": {
-            "console/": login_client(host_client(store_a.host), store_a, owner_of(store_a)),
+            "console/": console_client(store_a, owner_of(store_a)),
             "api/v1/buyer/": Client(HTTP_HOST=store_a.host, HTTP_AUTHORIZATION=f"Token {buyer_token}"),
             "api/": api,
             # the buyer's pages, signed in as the buyer of the objects' orders

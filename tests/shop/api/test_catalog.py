@@ -40,11 +40,6 @@ def api(store, user=None, *, token=None) -> APIClient:
 
 
 @pytest.fixture
-def owner_api_a(store_a):
-    return api(store_a, owner_of(store_a))
-
-
-@pytest.fixture
 def finance_api_a(store_a):
     return api(store_a, make_staff(store_a, role=User.Role.FINANCE))
 
