@@ -32,6 +32,9 @@ def test_dashboard_shows_the_store_at_a_glance(owner_client_a, store_a):
 
 
 def test_dashboard_of_a_paid_plan_shows_no_trial(client_b, store_b):
+    from billing.models import Subscription
+
+    Subscription.objects.filter(store=store_b).update(status="active", trial_ends_at=None)
     login_client(client_b, store_b, owner_of(store_b))
     page = text(client_b.get("/console/"))
     assert "基础版 Basic" in page

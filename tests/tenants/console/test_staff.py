@@ -92,7 +92,7 @@ def test_the_trial_plan_allows_three_staff_including_the_owner(owner_client_a, s
         "/console/staff/", {"email": "three@a.example", "name": "Member", "role": "operations"}
     )
     assert response.status_code == 200
-    assert "Staff accounts: your plan allows 3. Upgrade your plan to add more." in text(response)
+    assert "Staff accounts: your plan allows 3. Upgrade to 专业版 Pro to add more." in text(response)
     assert user_in(store_a, "three@a.example") is None
 
 
