@@ -1,6 +1,12 @@
-from django.db.models import Count, QuerySet
+from datetime import timedelta
+from decimal import Decimal
 
-from billing.models import Plan
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from billing.models import Invoice, Plan, Subscription
+from tenants.models import Store
+from tenants.money import to_money
 
 
 def signup_plans() -> QuerySet[Plan]:
@@ -23,3 +29,53 @@ def stores_with_plans(stores: QuerySet, *, plan_code: str = "") -> QuerySet:
     if plan_code:
         stores = stores.filter(subscription__plan__code=plan_code)
     return stores
+
+
+PAYING = ("stripe", "sandbox")  # a plan granted by hand earns nothing
+
+
+def monthly_value(subscription) -> Decimal:
+    """What the subscription brings in a month: its monthly price, or a twelfth of its yearly one."""
+    plan = subscription.plan
+    if subscription.interval == Subscription.Interval.YEAR:
+        return to_money(plan.price_yearly / 12)
+    return to_money(plan.price_monthly)
+
+
+def revenue_summary(*, now=None) -> dict:
+    """The operator's billing figures: MRR (paying subscriptions, overdue ones included until they end),
+    subscriptions by plan, trials, overdue and locked stores, paid invoices of the last 30 days."""
+    now = now or timezone.now()
+    subs = list(
+        Subscription.objects.select_related("plan", "store").filter(
+            store__status__in=[Store.Status.ACTIVE, Store.Status.SUSPENDED]
+        )
+    )
+    paying = [
+        s
+        for s in subs
+        if s.provider in PAYING and s.status in (Subscription.Status.ACTIVE, Subscription.Status.PAST_DUE)
+    ]
+    by_plan: dict[int, dict] = {}
+    for plan in Plan.objects.order_by("sort_order", "id"):
+        by_plan[plan.pk] = {"plan": plan, "paying": 0, "trialing": 0, "mrr": Decimal("0.00")}
+    for sub in subs:
+        row = by_plan[sub.plan_id]
+        if sub in paying:
+            row["paying"] += 1
+            row["mrr"] += monthly_value(sub)
+        elif sub.status == Subscription.Status.TRIALING:
+            row["trialing"] += 1
+    month_ago = now - timedelta(days=30)
+    paid = Invoice.objects.filter(status=Invoice.Status.PAID, created_at__gte=month_ago)
+    return {
+        "mrr": sum((monthly_value(s) for s in paying), Decimal("0.00")),
+        "paying": len(paying),
+        "trialing": sum(1 for s in subs if s.status == Subscription.Status.TRIALING),
+        "past_due": sum(1 for s in subs if s.status == Subscription.Status.PAST_DUE),
+        "locked": sum(1 for s in subs if s.store.billing_lock),
+        "cancelled": sum(1 for s in subs if s.status == Subscription.Status.CANCELLED),
+        "by_plan": [row for row in by_plan.values() if row["paying"] or row["trialing"]],
+        "revenue_30d": sum((i.amount for i in paid), Decimal("0.00")),
+        "invoices": Invoice.objects.select_related("store", "plan")[:20],
+    }

@@ -309,3 +309,22 @@ def sections_from_text(text: str) -> list[dict]:
         kind, _sep, title = line.partition("|")
         sections.append({"type": kind.strip(), "title": title.strip()})
     return sections
+
+
+class ExtendTrialForm(forms.Form):
+    days = forms.CharField(
+        label=_("Extend by (days)"), max_length=3, widget=forms.NumberInput(attrs={"min": "1", "max": "90"})
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=1000)
+
+
+class GrantPlanForm(forms.Form):
+    plan = forms.ChoiceField(label=_("Plan"))
+    until = forms.DateField(label=_("Paid until"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=1000)
+
+    def __init__(self, *args, **kwargs):
+        from billing.models import Plan
+
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].choices = [(p.code, p.name) for p in Plan.objects.filter(trial_days=0)]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from frontend.views import operator
+from frontend.views import operator, operator_billing
 
 app_name = "operator"
 urlpatterns = [
@@ -21,4 +21,9 @@ urlpatterns = [
     path("templates/new/", operator.template_create, name="template_create"),
     path("templates/<int:template_id>/edit/", operator.template_edit, name="template_edit"),
     path("audit/", operator.audit_log, name="audit"),
+    path("billing/", operator_billing.billing_overview, name="billing"),
+    path(
+        "stores/<int:store_id>/extend-trial/", operator_billing.store_extend_trial, name="store_extend_trial"
+    ),
+    path("stores/<int:store_id>/grant-plan/", operator_billing.store_grant_plan, name="store_grant_plan"),
 ]

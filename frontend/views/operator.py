@@ -123,13 +123,18 @@ def _store_or_404(store_id) -> Store:
     return get_object_or_404(stores_with_plans(merchant_stores()), pk=store_id)
 
 
-def _render_store(request, store, *, action_form=None, sub_merchant_form=None, status=200):
+def _render_store(
+    request, store, *, action_form=None, sub_merchant_form=None, extend_form=None, grant_form=None, status=200
+):
+    from frontend.views.operator_billing import store_billing_context
+
     entries = operator_actions(target_type="store", target_id=store.pk)
     account = store_payment_account(store)
     return render(
         request,
         "operator/store_detail.html",
         {
+            **store_billing_context(store, extend_form=extend_form, grant_form=grant_form),
             "s": store,
             "store_link": store_url(store, request=request),
             "console_link": store_url(store, "/console/", request=request),

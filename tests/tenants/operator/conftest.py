@@ -10,6 +10,7 @@ OPERATOR_PAGES = [
     "/operator/templates/",
     "/operator/templates/new/",
     "/operator/audit/",
+    "/operator/billing/",
 ]
 
 
