@@ -34,3 +34,17 @@ def can_manage_billing(user) -> bool:
     from billing.permissions import can_manage_billing as allowed
 
     return allowed(user)
+
+
+@register.inclusion_tag("console/billing/_trial_notice.html", takes_context=True)
+def trial_notice(context) -> dict:
+    """The last days of a free trial, on every console page of those who can choose a plan."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if request is None or not on_store_host(request) or not can_manage_billing(user):
+        return {"days_left": None}
+    from billing.models import Subscription
+
+    sub = Subscription.objects.filter(store_id=request.tenant.pk, status=Subscription.Status.TRIALING).first()
+    days = sub.trial_days_left if sub else None
+    return {"days_left": days if days is not None and days <= 3 else None, "path": request.path}

@@ -183,3 +183,16 @@ def test_a_lapsed_store_gets_back_in_by_paying(owner_a, store_a, eager_tasks):
     pay(owner_a, subscribe(owner_a), eager_tasks)
     assert state(store_a) == ("basic", "active", "")
     assert "Your free trial has ended." not in text(owner_a.get("/console/"))
+
+
+def test_the_last_three_days_of_a_trial_show_on_every_console_page(owner_a, store_a):
+    assert 'id="trial-notice"' not in text(owner_a.get("/console/orders/"))  # 7 days left
+    Subscription.objects.filter(store=store_a).update(
+        trial_ends_at=timezone.now() + timedelta(days=2, hours=3)
+    )
+    page = text(owner_a.get("/console/orders/"))
+    assert "Your free trial ends in 3 days. Choose a plan to keep taking orders." in page
+    assert 'href="/console/billing/"' in page
+    member = make_staff(store_a, role="operations", email="ops@a.example")
+    ops = login_client(host_client(store_a.host), store_a, member)
+    assert 'id="trial-notice"' not in text(ops.get("/console/orders/"))  # not theirs to decide
