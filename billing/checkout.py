@@ -131,6 +131,31 @@ def _send(event_type: str, obj: dict) -> None:
     receive(SANDBOX, headers=headers, body=body)
 
 
+def _send_subscription(event_type, subscription, *, plan, interval, status, end, sub_id) -> None:
+    obj = providers.sandbox_subscription_object(
+        subscription=subscription,
+        plan=plan,
+        interval=interval,
+        status=status,
+        period_end=int(end.timestamp()),
+        sub_id=sub_id,
+    )
+    _send(event_type, obj)
+
+
+def _send_invoice(subscription, *, plan, interval, paid, start, end, sub_id) -> None:
+    obj = providers.sandbox_invoice_object(
+        subscription=subscription,
+        plan=plan,
+        interval=interval,
+        paid=paid,
+        period_start=int(start.timestamp()),
+        period_end=int(end.timestamp()),
+        sub_id=sub_id,
+    )
+    _send("invoice.paid" if paid else "invoice.payment_failed", obj)
+
+
 @transaction.atomic
 def sandbox_pay(*, store: Store, actor, token: str, succeed: bool = True) -> SandboxCheckout:
     """The sandbox checkout's "pay" button: what Stripe sends after a card payment of a subscription
@@ -139,11 +164,8 @@ def sandbox_pay(*, store: Store, actor, token: str, succeed: bool = True) -> San
     checkout = read_sandbox_checkout(store=store, token=token)
     subscription = Subscription.objects.select_related("store", "plan").get(store=store)
     now = timezone.now()
-    sub_id = (
-        subscription.stripe_subscription_id
-        if is_paying(subscription)
-        else f"sub_sandbox_{now:%Y%m%d%H%M%S%f}"
-    )
+    paying = is_paying(subscription)
+    sub_id = subscription.stripe_subscription_id if paying else f"sub_sandbox_{now:%Y%m%d%H%M%S%f}"
     customer = subscription.stripe_customer_id or f"cus_sandbox_{store.schema_name}"
     _send(
         "checkout.session.completed",
@@ -163,34 +185,18 @@ def sandbox_pay(*, store: Store, actor, token: str, succeed: bool = True) -> San
             "payment_status": "paid" if succeed else "unpaid",
         },
     )
-    period_start, period_end = int(now.timestamp()), int((now + PERIOD[checkout.interval]).timestamp())
-    linked = Subscription(
-        store=store, plan=checkout.plan, stripe_customer_id=customer, cancel_at_period_end=False
-    )
-    _send(
+    end = now + PERIOD[checkout.interval]
+    linked = Subscription(store=store, plan=checkout.plan, stripe_customer_id=customer)
+    bought = {"plan": checkout.plan, "interval": checkout.interval, "sub_id": sub_id}
+    _send_subscription(
         "customer.subscription.created",
-        providers.sandbox_subscription_object(
-            subscription=linked,
-            plan=checkout.plan,
-            interval=checkout.interval,
-            status="active" if succeed else "incomplete",
-            period_end=period_end,
-            sub_id=sub_id,
-        ),
+        linked,
+        status="active" if succeed else "incomplete",
+        end=end,
+        **bought,
     )
     if succeed:
-        _send(
-            "invoice.paid",
-            providers.sandbox_invoice_object(
-                subscription=linked,
-                plan=checkout.plan,
-                interval=checkout.interval,
-                paid=True,
-                period_start=period_start,
-                period_end=period_end,
-                sub_id=sub_id,
-            ),
-        )
+        _send_invoice(linked, paid=True, start=now, end=end, **bought)
     activity.record(
         actor=actor,
         action="billing.sandbox_paid" if succeed else "billing.sandbox_declined",
@@ -203,30 +209,10 @@ def sandbox_pay(*, store: Store, actor, token: str, succeed: bool = True) -> San
 
 def sandbox_change_plan(*, subscription: Subscription, plan: Plan, interval: str) -> None:
     now = timezone.now()
-    period_end = int((now + PERIOD[interval]).timestamp())
-    _send(
-        "customer.subscription.updated",
-        providers.sandbox_subscription_object(
-            subscription=subscription,
-            plan=plan,
-            interval=interval,
-            status="active",
-            period_end=period_end,
-            sub_id=subscription.stripe_subscription_id,
-        ),
-    )
-    _send(
-        "invoice.paid",
-        providers.sandbox_invoice_object(
-            subscription=subscription,
-            plan=plan,
-            interval=interval,
-            paid=True,
-            period_start=int(now.timestamp()),
-            period_end=period_end,
-            sub_id=subscription.stripe_subscription_id,
-        ),
-    )
+    end = now + PERIOD[interval]
+    changed = {"plan": plan, "interval": interval, "sub_id": subscription.stripe_subscription_id}
+    _send_subscription("customer.subscription.updated", subscription, status="active", end=end, **changed)
+    _send_invoice(subscription, paid=True, start=now, end=end, **changed)
 
 
 SANDBOX_PORTAL_ACTIONS = ("cancel", "resume", "renew", "fail_renewal")
@@ -244,49 +230,23 @@ def sandbox_portal(*, store: Store, actor, action: str) -> str:
     if not is_paying(subscription) or subscription.provider != SANDBOX:
         raise InvalidInput({"action": [_("Subscribe to a plan first.")]})
     now = timezone.now()
-    period_end = subscription.current_period_end or now
+    end = subscription.current_period_end or now
+    current = {
+        "plan": subscription.plan,
+        "interval": subscription.interval,
+        "sub_id": subscription.stripe_subscription_id,
+    }
+    period = PERIOD[subscription.interval]
     status = "active"
     if action in ("cancel", "resume"):
         subscription.cancel_at_period_end = action == "cancel"
     elif action == "renew":
-        start, period_end = period_end, max(period_end, now) + PERIOD[subscription.interval]
-        _send(
-            "invoice.paid",
-            providers.sandbox_invoice_object(
-                subscription=subscription,
-                plan=subscription.plan,
-                interval=subscription.interval,
-                paid=True,
-                period_start=int(start.timestamp()),
-                period_end=int(period_end.timestamp()),
-                sub_id=subscription.stripe_subscription_id,
-            ),
-        )
+        start, end = end, max(end, now) + period
+        _send_invoice(subscription, paid=True, start=start, end=end, **current)
     else:
         status = "past_due"
-        _send(
-            "invoice.payment_failed",
-            providers.sandbox_invoice_object(
-                subscription=subscription,
-                plan=subscription.plan,
-                interval=subscription.interval,
-                paid=False,
-                period_start=int(period_end.timestamp()),
-                period_end=int((period_end + PERIOD[subscription.interval]).timestamp()),
-                sub_id=subscription.stripe_subscription_id,
-            ),
-        )
-    _send(
-        "customer.subscription.updated",
-        providers.sandbox_subscription_object(
-            subscription=subscription,
-            plan=subscription.plan,
-            interval=subscription.interval,
-            status=status,
-            period_end=int(period_end.timestamp()),
-            sub_id=subscription.stripe_subscription_id,
-        ),
-    )
+        _send_invoice(subscription, paid=False, start=end, end=end + period, **current)
+    _send_subscription("customer.subscription.updated", subscription, status=status, end=end, **current)
     activity.record(
         actor=actor, action=f"billing.sandbox_{action}", target_type="store", target_label=store.name
     )

@@ -9,6 +9,7 @@ import stripe
 from django.db import connection
 
 from billing.models import Plan, Subscription
+from tests.shop.payments.fakes import stripe_event as event  # noqa: F401 - Stripe's event envelope, for the tests here
 
 WEBHOOK_SECRET = "whsec_platform0123456789abcdefABCDEF"
 PRICES = {
@@ -37,19 +38,6 @@ def signed(payload: dict, *, secret=WEBHOOK_SECRET, timestamp=None) -> tuple[dic
     body = json.dumps(payload)
     header = stripe.WebhookSignature.generate_signature_header(body, secret, timestamp=timestamp)
     return {"HTTP_STRIPE_SIGNATURE": header}, body.encode()
-
-
-def event(event_type: str, obj: dict, *, id: str, created: int | None = None) -> dict:
-    return {
-        "id": id,
-        "object": "event",
-        "api_version": "2026-10-28.endive",
-        "created": int(time.time()) if created is None else created,
-        "data": {"object": obj},
-        "livemode": False,
-        "pending_webhooks": 1,
-        "type": event_type,
-    }
 
 
 def stripe_subscription(

@@ -109,3 +109,17 @@ def _load_lazy_pictures(page, timeout_ms: int = 3000) -> None:
 def host_url(live_server_url: str, host: str, path: str = "/") -> str:
     port = live_server_url.rsplit(":", 1)[1]
     return f"http://{host}:{port}{path}"
+
+
+def log_in_as_owner(page, console) -> None:
+    """Store A's owner logs into the console; `console(path)` makes the store's URL of a path."""
+    from playwright.sync_api import expect
+
+    from tests.conftest import STORE_A
+    from tests.factories import PASSWORD
+
+    page.goto(console("/console/login/"))
+    page.get_by_label("Email").fill(STORE_A["email"])
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(console("/console/"))

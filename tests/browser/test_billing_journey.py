@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from billing.models import BillingEvent, Invoice, Plan, Subscription
 from billing.selectors import revenue_summary
 from tenants.models import OperatorAction, Store
-from tests.browser.conftest import ARTIFACTS, host_url
+from tests.browser.conftest import ARTIFACTS, host_url, log_in_as_owner
 from tests.conftest import STORE_A
 from tests.factories import PASSWORD, OperatorFactory
 
@@ -51,10 +51,7 @@ def test_a_merchant_on_trial_upgrades_in_the_sandbox_and_the_operator_sees_the_m
     page = context.new_page()
     console = lambda path: host_url(live_server_url, store.host, path)  # noqa: E731
 
-    page.goto(console("/console/login/"))
-    page.get_by_label("Email").fill(STORE_A["email"])
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in_as_owner(page, console)
     page.get_by_role("link", name="Plan & billing").click()
     expect(page.locator("#subscription-status")).to_have_text("Trial")
     expect(page.locator("#trial-left")).to_contain_text("days left in your free trial")

@@ -16,9 +16,8 @@ from playwright.sync_api import expect
 from shop.models import AfterSale, Order, Refund
 from tenants import sms
 from tenants.models import Store
-from tests.browser.conftest import ARTIFACTS, host_url
+from tests.browser.conftest import ARTIFACTS, host_url, log_in_as_owner
 from tests.conftest import STORE_A
-from tests.factories import PASSWORD
 from tests.shop.orders.conftest import wipe_orders
 
 pytestmark = pytest.mark.browser
@@ -107,11 +106,7 @@ def test_buyer_pays_merchant_ships_buyer_receives_and_gets_part_of_it_refunded(
     connection.set_schema_to_public()
 
     # the merchant logs in and ships it from the order's page
-    merchant.goto(shop_url("/console/login/"))
-    merchant.get_by_label("Email").fill(STORE_A["email"])
-    merchant.get_by_label("Password").fill(PASSWORD)
-    merchant.get_by_role("button", name="Log in").click()
-    expect(merchant).to_have_url(shop_url("/console/"))
+    log_in_as_owner(merchant, shop_url)
     merchant.goto(shop_url(f"/console/orders/{order.pk}/"))
     expect(merchant.locator("h1 .badge")).to_have_text("Paid, to be shipped")
     merchant.get_by_label("Carrier").select_option(label="SF Express")

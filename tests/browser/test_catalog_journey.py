@@ -12,9 +12,8 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tenants.models import Store
-from tests.browser.conftest import host_url
+from tests.browser.conftest import host_url, log_in_as_owner
 from tests.conftest import STORE_A
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -43,21 +42,13 @@ def store_a_live(committed_db):
     connection.set_schema_to_public()
 
 
-def _log_in_as_owner(page, console) -> None:
-    page.goto(console("/console/login/"))
-    page.get_by_label("Email").fill(STORE_A["email"])
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(console("/console/"))
-
-
 def test_merchant_creates_a_two_spec_product_and_a_buyer_finds_it(
     page, browser, live_server_url, store_a_live
 ):
     console = lambda path: host_url(live_server_url, store_a_live.host, path)  # noqa: E731
 
     # the merchant logs in and opens the product editor
-    _log_in_as_owner(page, console)
+    log_in_as_owner(page, console)
     page.goto(console("/console/products/new/"))
 
     page.locator("#id_title").fill("Browser Strawberry 丹东草莓礼盒")
@@ -136,7 +127,7 @@ def test_merchant_takes_a_product_off_sale_and_corrects_its_stock(
         small = product.skus.get(spec_key="5斤")
     connection.set_schema_to_public()
 
-    _log_in_as_owner(page, console)
+    log_in_as_owner(page, console)
     page.goto(console("/console/products/"))
     # the list filters as the merchant types (HTMX), then the bulk action takes it off sale
     page.get_by_role("searchbox", name="Search").fill("库存盘点")
@@ -225,7 +216,7 @@ def test_merchant_imports_a_csv_fixes_the_bad_row_and_imports_it_all(page, live_
             "stock": "4",
         },
     ]
-    _log_in_as_owner(page, console)
+    log_in_as_owner(page, console)
     page.goto(console("/console/products/import/"))
 
     # a bad price on the file's third line: a report naming it, and nothing imported

@@ -14,9 +14,7 @@ from playwright.sync_api import expect
 from shop.models import AfterSale, Order, Refund, RegionShippingFee
 from shop.services import aftersales
 from shop.services.aftersales import AfterSaleInput
-from tests.browser.conftest import ARTIFACTS, host_url
-from tests.conftest import STORE_A
-from tests.factories import PASSWORD
+from tests.browser.conftest import ARTIFACTS, host_url, log_in_as_owner
 from tests.shop.orders.conftest import Shop, wipe_orders
 
 pytestmark = pytest.mark.browser
@@ -79,11 +77,7 @@ def test_merchant_ships_an_order_found_by_phone_and_approves_a_refund(
     )
     console = lambda path: host_url(live_server_url, store.host, path)  # noqa: E731
 
-    page.goto(console("/console/login/"))
-    page.get_by_label("Email").fill(STORE_A["email"])
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(console("/console/"))
+    log_in_as_owner(page, console)
     expect(page.locator("#card-to-ship .value")).to_have_text("2")
     _shot(page, "dashboard")
 
