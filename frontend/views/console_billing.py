@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing import checkout
-from billing.models import Invoice, Plan, Subscription
+from billing.models import LIMIT_LABELS, Invoice, Plan, Subscription
 from billing.permissions import can_manage_billing
 from billing.providers import SANDBOX, provider_code
 from frontend.views.access import role_required
@@ -35,15 +35,36 @@ def offered_plans():
     return [plan for plan in Plan.objects.filter(is_public=True, is_retired=False) if plan.is_paid]
 
 
+def _usage() -> dict[str, int]:
+    from frontend.views.console import USAGE_COUNTERS
+
+    return {key: count() for key, count in USAGE_COUNTERS.items()}
+
+
+def over_limits(plan, usage: dict[str, int]) -> list[dict]:
+    """What the store has more of than `plan` allows (kept, but no more can be added)."""
+    rows = []
+    for key, used in usage.items():
+        allowed = plan.limit(key)
+        if allowed is not None and used > allowed:
+            rows.append({"label": LIMIT_LABELS.get(key, key), "used": used, "limit": allowed})
+    return rows
+
+
 @billing_role
 @require_GET
 def billing_page(request):
     store = request.tenant
     subscription = Subscription.objects.select_related("plan").get(store=store)
+    usage = _usage()
+    plans = offered_plans()
+    for option in plans:
+        option.over = over_limits(option, usage)
     context = {
         "subscription": subscription,
         "plan": subscription.plan,
-        "plans": offered_plans(),
+        "over_now": over_limits(subscription.plan, usage),
+        "plans": plans,
         "invoices": Invoice.objects.filter(store=store).select_related("plan")[:24],
         "paying": checkout.is_paying(subscription),
         "sandbox": provider_code() == SANDBOX,

@@ -196,3 +196,19 @@ def test_the_last_three_days_of_a_trial_show_on_every_console_page(owner_a, stor
     member = make_staff(store_a, role="operations", email="ops@a.example")
     ops = login_client(host_client(store_a.host), store_a, member)
     assert 'id="trial-notice"' not in text(ops.get("/console/orders/"))  # not theirs to decide
+
+
+def test_a_plan_smaller_than_what_the_store_has_says_so_and_keeps_everything(owner_a, store_a):
+    from billing.models import Plan
+    from tests.conftest import make_staff as staff
+
+    Plan.objects.filter(code="basic").update(limits={"products": 200, "staff": 1, "distribution_levels": 1})
+    staff(store_a, role="operations", email="one-more@a.example")
+    page = text(owner_a.get("/console/billing/"))
+    basic = page[page.index('id="plan-basic"') : page.index('id="plan-pro"')]
+    assert "Staff accounts: only 1." in basic and "You keep what you have, but cannot add more." in basic
+    pro = page[page.index('id="plan-pro"') :]
+    assert "only" not in pro[: pro.index("</form>")]
+    Subscription.objects.filter(store=store_a).update(plan=Plan.objects.get(code="basic"))
+    page = text(owner_a.get("/console/billing/"))
+    assert "Staff accounts: you have 2, 基础版 Basic allows 1." in page
