@@ -112,12 +112,32 @@ class Subscription(models.Model):
     # in any order) changes neither.
     synced_at = models.DateTimeField(null=True, blank=True)
     plan_synced_at = models.DateTimeField(null=True, blank=True)
+    # For the operator's figures over time: when the store first paid (a trial converted) and when the
+    # subscription last ended (churn, or a trial that ended unpaid).
+    converted_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("subscription")
 
     def __str__(self):
         return f"{self.store} on {self.plan}"
+
+    def save(self, *args, **kwargs):
+        now = timezone.now()
+        if (
+            self.status == self.Status.ACTIVE
+            and self.provider in ("stripe", "sandbox")
+            and not self.converted_at
+        ):
+            self.converted_at = now
+        if self.status in (self.Status.CANCELLED, self.Status.EXPIRED):
+            self.ended_at = self.ended_at or now
+        else:
+            self.ended_at = None
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "converted_at", "ended_at"}
+        super().save(*args, **kwargs)
 
     @property
     def trial_days_left(self) -> int | None:

@@ -79,3 +79,58 @@ def revenue_summary(*, now=None) -> dict:
         "revenue_30d": sum((i.amount for i in paid), Decimal("0.00")),
         "invoices": Invoice.objects.select_related("store", "plan")[:20],
     }
+
+
+def _month_starts(now, months: int) -> list:
+    first = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    starts = [first]
+    for _ in range(months - 1):
+        previous = (starts[-1] - timedelta(days=1)).replace(day=1)
+        starts.append(previous)
+    return list(reversed(starts))
+
+
+def monthly_series(*, months: int = 12, now=None) -> list[dict]:
+    """The operator's figures month by month (the platform's time zone): trials started, trials that
+    converted (first paid), subscriptions that ended, money paid, and the MRR at the month's end (each
+    subscription counted at its current plan's price while it was paying)."""
+    now = now or timezone.now()
+    starts = _month_starts(now, months)
+    subs = list(Subscription.objects.select_related("plan").exclude(store__status=Store.Status.POOL))
+    invoices = list(Invoice.objects.filter(status=Invoice.Status.PAID).values_list("created_at", "amount"))
+    rows = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else (start + timedelta(days=32)).replace(day=1)
+        month_end = end
+
+        def within(moment, start=start, end=end):
+            return moment is not None and start <= moment < end
+
+        rows.append(
+            {
+                "month": start,
+                "trials": sum(1 for s in subs if within(s.started_at)),
+                "conversions": sum(1 for s in subs if within(s.converted_at)),
+                "ended": sum(1 for s in subs if within(s.ended_at)),
+                "revenue": sum((amount for created, amount in invoices if within(created)), Decimal("0.00")),
+                "mrr": sum(
+                    (
+                        monthly_value(s)
+                        for s in subs
+                        if s.converted_at
+                        and s.converted_at < month_end
+                        and (s.ended_at is None or s.ended_at >= month_end)
+                        and s.provider in PAYING
+                    ),
+                    Decimal("0.00"),
+                ),
+            }
+        )
+    top = max([row["mrr"] for row in rows] + [row["revenue"] for row in rows] + [Decimal("1")])
+    for index, row in enumerate(rows):  # bar geometry for the page's chart: 100 units a month, 100 high
+        row["x"] = index * 100
+        row["mrr_height"] = int(row["mrr"] * 100 / top)
+        row["revenue_height"] = int(row["revenue"] * 100 / top)
+        row["mrr_y"] = 110 - row["mrr_height"]
+        row["revenue_y"] = 110 - row["revenue_height"]
+    return rows

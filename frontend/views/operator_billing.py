@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from billing.models import BillingEvent, Invoice
-from billing.selectors import revenue_summary
+from billing.selectors import monthly_series, revenue_summary
 from billing.subscriptions import extend_trial, grant_plan
 from frontend.forms import apply_domain_error
 from frontend.forms_operator import ExtendTrialForm, GrantPlanForm
@@ -31,7 +31,9 @@ def store_billing_context(store, *, extend_form=None, grant_form=None) -> dict:
 @operator_required
 @require_GET
 def billing_overview(request):
-    return render(request, "operator/billing.html", {"summary": revenue_summary()})
+    months = monthly_series()
+    context = {"summary": revenue_summary(), "months": months, "chart_width": len(months) * 100}
+    return render(request, "operator/billing.html", context)
 
 
 @operator_required

@@ -90,3 +90,40 @@ def test_store_staff_never_reach_the_operators_billing(store_a):
     anonymous = host_client("localhost").post(f"/operator/stores/{store_a.pk}/extend-trial/", {"days": "30"})
     assert anonymous.status_code == 302 and "/operator/login/" in anonymous["Location"]
     assert Subscription.objects.get(store=store_a).trial_ends_at < timezone.now() + timedelta(days=8)
+
+
+def test_month_by_month_counts_trials_conversions_endings_and_money(operator_client, store_a, store_b):
+    from billing.selectors import monthly_series
+
+    now = timezone.now()
+    paying(store_a, "basic")
+    sub_a = Subscription.objects.get(store=store_a)
+    sub_a.save()  # the first paying save records the conversion
+    assert sub_a.converted_at is not None
+    Invoice.objects.create(
+        store=store_a,
+        provider="sandbox",
+        provider_invoice_id="in_m",
+        amount="99.00",
+        currency="CNY",
+        status="paid",
+    )
+    sub_b = Subscription.objects.get(store=store_b)
+    sub_b.status = "expired"
+    sub_b.save()
+    this_month = monthly_series(now=now)[-1]
+    assert (
+        this_month["conversions"],
+        this_month["ended"],
+        str(this_month["revenue"]),
+        str(this_month["mrr"]),
+    ) == (
+        1,
+        1,
+        "99.00",
+        "99.00",
+    )
+    assert this_month["trials"] >= 2  # both test stores started their trial this session
+    assert len(monthly_series(now=now)) == 12
+    page = text(operator_client.get("/operator/billing/"))
+    assert f'data-month="{timezone.localtime(now):%Y-%m}"' in page and "<svg" in page
