@@ -30,7 +30,7 @@ from shop.models import (
 )
 from shop.services import inventory, media
 from shop.services import orders as order_services
-from shop.services.numbers import new_number
+from shop.services.numbers import create_numbered
 from tenants import activity
 from tenants.errors import Conflict, DomainError, ErrorCode, InvalidInput, NotFound
 from tenants.inputs import id_or_none, parse_int
@@ -225,8 +225,10 @@ def request_after_sale(*, buyer, data: AfterSaleInput) -> AfterSale:
                 {"quantity": [_("At most %(n)s more units can be sent back.") % {"n": returnable}]}
             )
         quantity = quantity or returnable
-    after_sale = AfterSale.objects.create(
-        number=new_number("AS", digits=8),
+    after_sale = create_numbered(
+        AfterSale,
+        prefix="AS",
+        digits=8,
         order_line=line,
         buyer=buyer,
         kind=data.kind,

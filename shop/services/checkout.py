@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from shop import events
 from shop.models import SKU, CartLine, Order, OrderEvent, OrderLine, ShopSettings
 from shop.services import inventory
-from shop.services.numbers import new_number
+from shop.services.numbers import create_numbered
 from shop.services.pricing import MAX_QUANTITY, Quote, quote
 from tenants.errors import Conflict, ErrorCode, InvalidInput, NotFound
 from tenants.inputs import ID_MAX, parse_int
@@ -180,8 +180,8 @@ def _place(buyer, data: CheckoutInput, key: str) -> Order:
     now = timezone.now()
     snapshot = address.snapshot()
     # The order row first: a concurrent duplicate waits here on the unique key, before taking stock.
-    order = Order.objects.create(
-        number=new_number(),
+    order = create_numbered(
+        Order,
         buyer=buyer,
         source=data.source,
         items_total=priced.items_total,

@@ -39,7 +39,7 @@ from shop.payments.base import (
 from shop.payments.registry import available_providers, provider_for
 from shop.selectors.buyers import wechat_openid
 from shop.services import orders as order_services
-from shop.services.numbers import new_number
+from shop.services.numbers import create_numbered
 from tenants import activity
 from tenants.errors import Conflict, ErrorCode, InvalidInput, NotFound, ProviderUnavailable
 from tenants.links import store_path, store_url
@@ -93,11 +93,14 @@ def start_payment(
         raise InvalidInput({"channel": [_("Choose a payment channel.")]})
     if channel == Channel.JSAPI and not payer_openid and provider.payer_app_id:
         payer_openid = wechat_openid(buyer=buyer, app_id=provider.payer_app_id) or ""
-    payment = Payment.objects.create(
+    payment = create_numbered(
+        Payment,
+        field="out_trade_no",
+        prefix="P",
+        digits=12,
         order=order,
         provider=provider_code,
         channel=channel,
-        out_trade_no=new_number("P", digits=12),
         amount=order.payable,
         currency=order.currency,
     )
@@ -220,11 +223,14 @@ def create_refund(
     """Record a refund of `payment` (with what goes back per order line: `lines` of (line, amount, units)),
     reserve its lines' amounts while it is on its way, and submit it to the provider after commit. The
     caller holds the order's lock and has checked the amounts."""
-    refund = Refund.objects.create(
+    refund = create_numbered(
+        Refund,
+        field="out_refund_no",
+        prefix="R",
+        digits=12,
         order_id=payment.order_id,
         payment=payment,
         after_sale=after_sale,
-        out_refund_no=new_number("R", digits=12),
         amount=amount,
         reason=reason,
         retry_of=retry_of,
