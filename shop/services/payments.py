@@ -35,13 +35,14 @@ from shop.payments.base import (
     RefundResult,
     RefundStatus,
     choose_wechat_channel,
+    json_acknowledgement,
 )
 from shop.payments.registry import available_providers, provider_for
 from shop.selectors.buyers import wechat_openid
 from shop.services import orders as order_services
 from shop.services.numbers import create_numbered
 from tenants import activity
-from tenants.errors import Conflict, ErrorCode, InvalidInput, NotFound, ProviderUnavailable
+from tenants.errors import Conflict, DomainError, ErrorCode, InvalidInput, NotFound, ProviderUnavailable
 from tenants.links import store_path, store_url
 
 logger = logging.getLogger(__name__)
@@ -134,12 +135,29 @@ def handle_notification(*, store, provider_code: str, headers, body: bytes):
     except (PaymentNotConfigured, InvalidInput) as error:
         logger.warning("notification for %s, which %s does not use: %s", provider_code, store, error.message)
         return None, error.message
+    except DomainError as error:
+        logger.warning("notification for %s of %s, unusable now: %s", provider_code, store, error.message)
+        return json_acknowledgement(503, {"code": "FAIL", "message": str(error.code)}), error.message
     try:
         event = provider.parse_notification(headers=headers, body=body)
         outcome = apply_event(provider_code=provider_code, event=event)
     except InvalidNotification as error:
         logger.warning("refused a %s notification for %s: %s", provider_code, store, error.message)
         return provider.acknowledge(False, message=error.message), error.message
+    except DomainError as error:
+        # Nothing was applied (apply_event's transaction rolled back): the provider is told to send it again
+        # later, with a 5xx where the failure is on a provider's side (it is unavailable now).
+        logger.warning(
+            "could not apply a %s notification for %s (%s): %s",
+            provider_code,
+            store,
+            error.code,
+            error.message,
+        )
+        refusal = provider.acknowledge(False, message=str(error.code))
+        if error.status_code >= 500:
+            refusal = refusal._replace(status=error.status_code)
+        return refusal, error.message
     return provider.acknowledge(True), outcome
 
 
@@ -175,7 +193,12 @@ def _apply(provider_code: str, event: ProviderEvent) -> str:
         return "payment failed"
     if event.kind in (EventKind.REFUND_SUCCEEDED, EventKind.REFUND_FAILED, EventKind.REFUND_CLOSED):
         refund = Refund.objects.select_for_update().filter(out_refund_no=event.out_refund_no).first()
-        if refund is None or refund.payment.out_trade_no != event.out_trade_no:
+        if (
+            refund is None
+            or refund.payment.out_trade_no != event.out_trade_no
+            or refund.payment.provider != provider_code
+        ):
+            # Not a refund of this store's, or not one sent through this provider: never act on it.
             raise InvalidNotification("unknown refund")
         if event.kind == EventKind.REFUND_SUCCEEDED:
             if event.amount != refund.amount:
