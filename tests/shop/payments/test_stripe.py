@@ -298,3 +298,12 @@ def test_query_close_and_test_connection(provider, rsps):
     )
     assert "test mode" in provider.test_connection()
     assert all(call.request.headers["Authorization"] == f"Bearer {SECRET_KEY}" for call in rsps.calls)
+
+
+def test_metadata_stripe_would_refuse_is_refused_before_the_call(provider, rsps):
+    with pytest.raises(InvalidInput) as error:
+        provider._metadata("FX20261201000001", out_refund_no="R" * 501)
+    assert "out_refund_no" in error.value.errors
+    with pytest.raises(InvalidInput):
+        provider.query_payment("FX2026' OR metadata['store']:'x")  # never put into Stripe's search query
+    assert not rsps.calls
