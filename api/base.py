@@ -11,6 +11,7 @@
 from django.utils.translation import gettext as _
 from rest_framework import permissions, viewsets
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.views import APIView
 
 from tenants.hosts import request_store
 
@@ -53,7 +54,9 @@ class StoreWritable(permissions.BasePermission):
         return True
 
 
-class StoreScopedMixin:
+class StoreScoped:
+    """The store of the request's host, and the staff check, for every store endpoint."""
+
     permission_classes = [IsStoreStaff, StoreWritable]
 
     @property
@@ -63,6 +66,20 @@ class StoreScopedMixin:
             raise PermissionDenied(_("This endpoint answers on a store's own address only."))
         return store
 
+
+class StoreAPIView(StoreScoped, APIView):
+    """Base for a store's staff endpoints that are no viewset (one settings object: the store, its payment
+    or shipping settings). Fails closed: whatever permission classes a subclass names, the caller must be
+    this store's staff on this store's host, and a suspended store only reads."""
+
+    def check_permissions(self, request):
+        for required in (IsStoreStaff(), StoreWritable()):
+            if not required.has_permission(request, self):
+                self.permission_denied(request, message=required.message)
+        super().check_permissions(request)
+
+
+class StoreScopedMixin(StoreScoped):
     def get_store_queryset(self):
         raise NotImplementedError(f"{type(self).__name__} must define get_store_queryset()")
 
