@@ -160,7 +160,8 @@ def _place(buyer, data: CheckoutInput, key: str) -> Order:
     priced = quote(lines=_skus(lines), province_code=address.province_code, buyer=buyer)
     if priced.problems:
         raise Conflict(
-            "; ".join(f"{line.sku}: {line.problem}" for line in priced.problems), code=ErrorCode.OUT_OF_STOCK
+            "; ".join(f"{line.sku}: {line.problem}" for line in priced.problems),
+            code=priced.problems[0].problem_code,
         )
     if data.expected_payable not in (None, ""):
         try:

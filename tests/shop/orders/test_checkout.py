@@ -11,7 +11,7 @@ from django_tenants.utils import schema_context
 from shop.models import SKU, Order, RegionShippingFee, ShopSettings, StockMovement
 from shop.services import checkout, pricing
 from shop.services.pricing import Discount
-from tenants.errors import Conflict, InvalidInput, NotFound
+from tenants.errors import Conflict, ErrorCode, InvalidInput, NotFound
 from tests.conftest import run_in_threads
 
 
@@ -146,11 +146,17 @@ def test_a_price_changed_since_the_page_was_shown_is_refused(shop):
 def test_off_sale_and_disabled_items_cannot_be_ordered(shop):
     shop.tea.status = "off_sale"
     shop.tea.save()
-    with pytest.raises(Conflict, match="No longer on sale"):
+    with pytest.raises(Conflict, match="No longer on sale") as off_sale:
         shop.place([(shop.tea_sku, 1)])
+    assert off_sale.value.code == ErrorCode.NOT_FOR_SALE
     SKU.objects.filter(pk=shop.large.pk).update(is_active=False)
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as disabled:
         shop.place([(shop.large, 1)])
+    assert disabled.value.code == ErrorCode.NOT_FOR_SALE
+    SKU.objects.filter(pk=shop.small.pk).update(stock=0)
+    with pytest.raises(Conflict) as sold_out:
+        shop.place([(shop.small, 1)])
+    assert sold_out.value.code == ErrorCode.OUT_OF_STOCK
 
 
 def test_a_staff_account_cannot_buy(shop):
