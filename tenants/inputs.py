@@ -7,7 +7,7 @@ input is a clear 4xx in the console, the storefront and the API, never a 500 fro
   digits ("١٢", "²", "１２"), no floats — and within what the column holds (integer by default);
 - ids: whole numbers from 1 to the bigint maximum;
 - text: no NUL or other C0 control characters (tab, line feed and carriage return are text);
-- money: `tenants.money.to_money`, with a field message.
+- money: `tenants.money.parse_amount` (never rounded: at most two decimal places), with a field message.
 """
 
 import datetime
@@ -16,7 +16,7 @@ import re
 from django.utils.translation import gettext as _
 
 from tenants.errors import InvalidInput
-from tenants.money import MoneyError, to_money
+from tenants.money import MoneyError, TooPrecise, parse_amount
 
 INT_MIN = -(2**31)  # PostgreSQL `integer`
 INT_MAX = 2**31 - 1
@@ -98,9 +98,12 @@ def parse_choice(value, choices, *, field: str, default=_MISSING) -> str:
 
 
 def parse_money(value, *, field: str):
-    """A two-place Decimal by the one money helper; refuses what `to_money` refuses."""
+    """A two-place Decimal by the one money helper (`parse_amount`): no exponent, no more than two decimal
+    places, ASCII digits only, within MAX_AMOUNT."""
     try:
-        return to_money(value)
+        return parse_amount(value)
+    except TooPrecise:
+        _refuse(field, _("An amount has at most two decimal places (fen)."))
     except MoneyError:
         _refuse(field, _("Enter an amount such as 12.50."))
 

@@ -245,6 +245,16 @@ def test_a_price_in_exponent_notation_or_other_scripts_is_a_field_error(owner_ap
     assert response.json()["skus"] == {"0": {"price": ["Enter an amount such as 12.50."]}}
 
 
+@pytest.mark.parametrize("value", ["12.345", "0.001", 12.345])
+def test_a_price_with_more_than_two_decimal_places_is_refused_not_rounded(owner_api, unchanged, value):
+    client, auth = owner_api
+    body = {"title": "苹果", "skus": [{"price": value}]}
+    response = client.post("/api/v1/products/", json.dumps(body), content_type="application/json", **auth)
+
+    assert response.status_code == 400
+    assert response.json()["skus"] == {"0": {"price": ["An amount has at most two decimal places (fen)."]}}
+
+
 @pytest.mark.parametrize("value", [2**31, -(2**31) - 1, "99999999999999999999", "1e5", "１２"])
 def test_a_sort_order_the_column_cannot_hold_is_a_field_error(owner_api, unchanged, value):
     client, auth = owner_api

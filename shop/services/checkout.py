@@ -18,7 +18,7 @@ from shop.services.numbers import create_numbered
 from shop.services.pricing import MAX_QUANTITY, Quote, quote
 from tenants.errors import Conflict, ErrorCode, InvalidInput, NotFound
 from tenants.inputs import ID_MAX, parse_int
-from tenants.money import MoneyError, to_money
+from tenants.money import MoneyError, parse_amount
 
 MAX_LINES = 50
 MAX_NOTE = 200
@@ -165,7 +165,7 @@ def _place(buyer, data: CheckoutInput, key: str) -> Order:
         )
     if data.expected_payable not in (None, ""):
         try:
-            expected = to_money(data.expected_payable)
+            expected = parse_amount(data.expected_payable)
         except MoneyError:
             raise InvalidInput({"expected_payable": [_("Reload the checkout page and try again.")]}) from None
         if expected != priced.payable:
