@@ -44,6 +44,20 @@ class StoreManagersOnly(IsStoreStaff):
         return super().has_permission(request, view) and request.user.can_manage_store
 
 
+class StaffWritesIf(IsStoreStaff):
+    """Every staff member reads; a write needs the role `can_write` allows (a shop.permissions rule)."""
+
+    @staticmethod
+    def can_write(user) -> bool:
+        raise NotImplementedError
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            self.message = IsStoreStaff.message
+            return False
+        return request.method in permissions.SAFE_METHODS or self.can_write(request.user)
+
+
 class StoreWritable(permissions.BasePermission):
     def has_permission(self, request, view):
         store = current_store(request)

@@ -151,6 +151,21 @@ def filter_text(value, *, limit: int) -> str:
     return _CONTROL_CHARACTERS.sub("", "" if value is None else str(value)).strip()[:limit]
 
 
+def filter_value(params, name: str, parser, default, *, strict: bool, **options):
+    """One query parameter of a list's filters, read by `parser` (parse_choice, parse_id, ...). Not sent
+    gives `default`; in a page (`strict` off) an unreadable or empty value is ignored too (a filter link is
+    not a form), while the API (`strict`) refuses it with InvalidInput naming the parameter."""
+    value = params.get(name)
+    if value is None or (value == "" and not strict):
+        return default
+    try:
+        return parser(value, field=name, **options)
+    except InvalidInput:
+        if strict:
+            raise
+        return default
+
+
 def date_or_none(value) -> datetime.date | None:
     """A YYYY-MM-DD filter value, or None when it is not one (the filter is off)."""
     try:

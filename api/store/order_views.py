@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, permissions
+from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from api.base import IsStoreStaff, StoreAPIView, StoreViewSet, StoreWritable
+from api.base import IsStoreStaff, StaffWritesIf, StoreAPIView, StoreViewSet, StoreWritable
 from api.parsers import FormParser, MultiPartParser
 from api.renderers import CSVRenderer, FileRefusalsInJSON
 from api.store.order_serializers import (
@@ -59,20 +59,6 @@ ORDER_FILTERS = [
     OpenApiParameter("after_sale", OpenApiTypes.BOOL, description="Only orders with an open request"),
     OpenApiParameter("search", str, description="An order number, or the buyer's or recipient's phone"),
 ]
-
-
-class StaffWritesIf(IsStoreStaff):
-    """Every staff member reads; a write needs the role `can_write` allows."""
-
-    @staticmethod
-    def can_write(user) -> bool:
-        raise NotImplementedError
-
-    def has_permission(self, request, view):
-        if not super().has_permission(request, view):
-            self.message = IsStoreStaff.message
-            return False
-        return request.method in permissions.SAFE_METHODS or self.can_write(request.user)
 
 
 class OrderHandlersWrite(StaffWritesIf):

@@ -15,7 +15,7 @@ from shop.models import AfterSale, AfterSaleEvent, Order, OrderEvent, OrderLine,
 from shop.payments.registry import PROVIDER_CODES
 from tenants.activity.models import ActivityEntry
 from tenants.errors import InvalidInput, NotFound
-from tenants.inputs import date_or_none, filter_text, id_or_none, parse_bool, parse_choice
+from tenants.inputs import date_or_none, filter_text, filter_value, id_or_none, parse_bool, parse_choice
 
 Status = Order.Status
 
@@ -167,15 +167,7 @@ class OrderFilters:
     @classmethod
     def parse(cls, params, *, strict: bool = False) -> "OrderFilters":
         def read(parser, name, default, **options):
-            value = params.get(name)
-            if value is None or (value == "" and not strict):
-                return default
-            try:
-                return parser(value, field=name, **options)
-            except InvalidInput:
-                if strict:
-                    raise
-                return default
+            return filter_value(params, name, parser, default, strict=strict, **options)
 
         return cls(
             status=read(parse_choice, "status", "", choices=Status.values),

@@ -137,14 +137,6 @@ def _export_records(queryset):
             ]
 
 
-def export_rows(queryset=None) -> list[list[str]]:
-    """Header + one row per SKU of the given products (all products when None), as text."""
-    rows = [list(COLUMNS)]
-    for record in _export_records(queryset):
-        rows.append(["" if value is None else str(value) for value in record])
-    return rows
-
-
 def export_products_csv(queryset=None) -> bytes:
     """UTF-8 with BOM (so Excel opens Chinese text correctly), text cells safe from formula injection."""
     return csv_bytes([COLUMNS, *_export_records(queryset)])

@@ -119,24 +119,27 @@ def close_unpaid_orders(*, now=None, limit: int = 500) -> int:
     skipping an order another run (or a payment arriving right now) holds: running it twice at the same
     moment cancels each order once and releases its stock once. Returns how many this run closed."""
     now = now or timezone.now()
-    closed = 0
-    due = list(
-        Order.objects.filter(status=Status.PENDING_PAYMENT, pay_deadline__lte=now)
-        .order_by("pay_deadline")
-        .values_list("pk", flat=True)[:limit]
+    return _each_due_order(
+        {"status": Status.PENDING_PAYMENT, "pay_deadline__lte": now},
+        order_by="pay_deadline",
+        limit=limit,
+        act=lambda order: cancel_order(order=order, actor=None, role="system"),
     )
+
+
+def _each_due_order(conditions: dict, *, order_by: str, limit: int, act) -> int:
+    """Run `act` on each order that meets `conditions` (at most `limit`, by `order_by`), each in its own
+    transaction and only while it still meets them, skipping an order another run holds: overlapping runs
+    of a job act on each order once. Returns how many this run acted on."""
+    due = list(Order.objects.filter(**conditions).order_by(order_by).values_list("pk", flat=True)[:limit])
+    done = 0
     for pk in due:
         with transaction.atomic():
-            order = (
-                Order.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, status=Status.PENDING_PAYMENT, pay_deadline__lte=now)
-                .first()
-            )
-            if order is None:
-                continue
-            cancel_order(order=order, actor=None, role="system")
-            closed += 1
-    return closed
+            order = Order.objects.select_for_update(skip_locked=True).filter(pk=pk, **conditions).first()
+            if order is not None:
+                act(order)
+                done += 1
+    return done
 
 
 def mark_order_paid(*, order: Order, payment) -> Order:
@@ -258,20 +261,9 @@ def complete_delivered_orders(*, now=None, limit: int = 500) -> int:
     """The auto-complete job: shipped orders past their day complete by themselves (each once, however
     many runs overlap). Returns how many this run completed."""
     now = now or timezone.now()
-    done = 0
-    due = list(
-        Order.objects.filter(status=Status.SHIPPED, auto_complete_at__lte=now)
-        .order_by("auto_complete_at")
-        .values_list("pk", flat=True)[:limit]
+    return _each_due_order(
+        {"status": Status.SHIPPED, "auto_complete_at__lte": now},
+        order_by="auto_complete_at",
+        limit=limit,
+        act=lambda order: _complete(order, actor=None, role="system"),
     )
-    for pk in due:
-        with transaction.atomic():
-            order = (
-                Order.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, status=Status.SHIPPED, auto_complete_at__lte=now)
-                .first()
-            )
-            if order is not None:
-                _complete(order, actor=None, role="system")
-                done += 1
-    return done

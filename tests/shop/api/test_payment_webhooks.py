@@ -317,15 +317,20 @@ def test_a_stripe_webhook_that_does_not_verify_is_refused(shop, buyer_api, strip
 # --- a provider that cannot be used now ------------------------------------------------------------------
 
 
+def awaiting_notification(shop, buyer_api):
+    """An order placed and started with the sandbox, and the notification that would pay it."""
+    order = placed(buyer_api, shop)
+    started = start(buyer_api, order["number"])
+    return order, started, sandbox_notification(shop.store, started["out_trade_no"])
+
+
 def test_a_notification_while_the_provider_is_unavailable_is_refused_for_a_retry(
     shop, buyer_api, monkeypatch, caplog
 ):
     from shop.payments.base import ProviderUnavailable
     from shop.payments.sandbox import SandboxProvider
 
-    order = placed(buyer_api, shop)
-    started = start(buyer_api, order["number"])
-    headers, body = sandbox_notification(shop.store, started["out_trade_no"])
+    order, started, (headers, body) = awaiting_notification(shop, buyer_api)
 
     def unavailable(self, **kwargs):
         raise ProviderUnavailable("暂时无法连接", provider="sandbox", provider_code="TIMEOUT")
@@ -349,9 +354,7 @@ def test_a_notification_that_fails_half_way_changes_nothing_and_is_taken_on_retr
     from shop.services import orders as order_services
     from tenants.errors import ProviderUnavailable
 
-    order = placed(buyer_api, shop)
-    started = start(buyer_api, order["number"])
-    headers, body = sandbox_notification(shop.store, started["out_trade_no"])
+    order, started, (headers, body) = awaiting_notification(shop, buyer_api)
 
     def fails(**kwargs):
         raise ProviderUnavailable("SMS gateway down", provider="sms")
@@ -371,9 +374,7 @@ def test_a_notification_that_fails_half_way_changes_nothing_and_is_taken_on_retr
 def test_a_store_whose_provider_is_no_longer_set_up_answers_a_clear_refusal(
     shop, buyer_api, settings, caplog
 ):
-    order = placed(buyer_api, shop)
-    started = start(buyer_api, order["number"])
-    headers, body = sandbox_notification(shop.store, started["out_trade_no"])
+    order, started, (headers, body) = awaiting_notification(shop, buyer_api)
     settings.PAYMENT_SANDBOX = False  # the platform stopped offering the sandbox
 
     response = notify(shop.store, "sandbox", headers, body)
