@@ -115,7 +115,7 @@ class ProductListSerializer(serializers.ModelSerializer):
 class ProductDetailSerializer(ProductListSerializer):
     skus = SKUSerializer(many=True, read_only=True)
     images = ProductImageSerializer(many=True, read_only=True)
-    main_image = serializers.PrimaryKeyRelatedField(read_only=True)
+    main_image = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     # Empty when the product has no video link: not a URI then.
     video_url = serializers.CharField(read_only=True)
     video_file = serializers.SerializerMethodField()
