@@ -75,11 +75,13 @@ def id_or_none(value) -> int | None:
 
 
 def parse_bool(value, *, field: str, default=_MISSING) -> bool:
-    """True/False, or "1"/"0", "true"/"false", "yes"/"no", "on"/"off" in any case."""
+    """True/False, 1/0, or "1"/"0", "true"/"false", "yes"/"no", "on"/"off" in any case."""
     if default is not _MISSING and value is None:
         return default
     if isinstance(value, bool):
         return value
+    if type(value) is int and value in (0, 1):
+        return bool(value)
     text = value.strip().lower() if isinstance(value, str) else None
     if text in _TRUE:
         return True

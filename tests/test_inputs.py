@@ -92,6 +92,10 @@ def test_yes_no_and_choices():
     assert parse_bool(None, field="low_stock", default=False) is False
     with pytest.raises(InvalidInput, match="Choose yes or no"):
         parse_bool("maybe", field="low_stock")
+    assert (parse_bool(1, field="low_stock"), parse_bool(0, field="low_stock")) == (True, False)
+    for value in (2, -1, 1.0, "t", "y"):
+        with pytest.raises(InvalidInput, match="Choose yes or no"):
+            parse_bool(value, field="low_stock")
     assert parse_choice("draft", ["draft", "on_sale"], field="status") == "draft"
     with pytest.raises(InvalidInput) as refused:
         parse_choice("gone", ["draft", "on_sale"], field="status")
