@@ -68,7 +68,7 @@ class WechatSettingsDetail(StoreAPIView):
 
     @extend_schema(request=WechatSettingsInputSerializer, responses=WechatSettingsSerializer)
     def patch(self, request):
-        serializer = WechatSettingsInputSerializer(data=request.data)
+        serializer = WechatSettingsInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         config = wechat.update_wechat_settings(
             store=self.store,

@@ -116,6 +116,7 @@ def test_the_profile_and_the_phone_number_change_through_the_api(store_a, media_
         ({"clear_avatar": "t"}, "clear_avatar"),
         ({"clear_avatar": 1.0}, "clear_avatar"),
         ({"clear_avatar": "maybe"}, "clear_avatar"),
+        ({}, "non_field_errors"),
     ],
 )
 def test_a_profile_field_the_input_layer_refuses_is_a_field_error(store_a, body, field):
