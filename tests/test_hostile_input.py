@@ -368,3 +368,15 @@ def test_a_refusal_without_words_gets_a_sentence(owner_client_a, owner_api):
 
     assert page.status_code == 405 and "does not take that kind of request" in page.content.decode()
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize("value", ["t", "Y", 1.0, 2, "是的"])
+def test_a_yes_no_field_takes_yes_or_no_only(owner_api, unchanged, value):
+    client, auth = owner_api
+    body = {"stripe_enabled": value}
+    response = client.patch(
+        "/api/v1/payment-settings/", json.dumps(body), content_type="application/json", **auth
+    )
+
+    assert response.status_code == 400, response.content
+    assert response.json()["stripe_enabled"] == ["Choose yes or no (1 or 0)."]

@@ -103,7 +103,7 @@ class AddressInputSerializer(InputSerializer):
     district = CharField(max_length=40, required=False, allow_blank=True, default="")
     detail = CharField(max_length=200, help_text="Street, building, room")
     postal_code = CharField(max_length=10, required=False, allow_blank=True, default="")
-    is_default = serializers.BooleanField(
+    is_default = BooleanField(
         required=False,
         default=False,
         help_text="true makes it the default address; the default moves only by making another the default",
