@@ -18,6 +18,7 @@ from django.utils.translation import pgettext, pgettext_lazy
 
 from shop import events
 from shop.models import Order, OrderEvent, Shipment, ShopSettings, StockMovement
+from shop.selectors.orders import nothing_left_to_ship
 from shop.services import inventory
 from tenants import activity
 from tenants.errors import Conflict, ErrorCode, InvalidInput, NotFound
@@ -172,9 +173,7 @@ def mark_order_paid(*, order: Order, payment) -> Order:
 def _require_something_to_ship(order: Order) -> None:
     """An order whose every line was refunded in full (or is being refunded in full) has nothing left to
     send: shipping it would send goods the buyer has had their money back for."""
-    lines = list(order.lines.all())
-    returned = [line.refunded_amount + line.refunding_amount for line in lines]
-    if any(returned) and all(back >= line.paid_amount for back, line in zip(returned, lines, strict=True)):
+    if nothing_left_to_ship(order):
         raise Conflict(
             _(
                 "Every item of this order was refunded in full: there is nothing to ship. Do not send "
