@@ -67,7 +67,12 @@ def _lines(raw) -> list[tuple[int, int]]:
             message=_("The quantity is a whole number from 1 to %(n)s.") % {"n": MAX_QUANTITY},
             maximum=MAX_QUANTITY,
         )
-        quantities[sku_id] = min(quantities.get(sku_id, 0) + quantity, MAX_QUANTITY)
+        quantities[sku_id] = quantities.get(sku_id, 0) + quantity
+        if quantities[sku_id] > MAX_QUANTITY:
+            # The same item on several lines adds up; past the most of one item it is refused, never cut.
+            raise InvalidInput(
+                {f"lines.{index}.quantity": [_("At most %(n)s of one item.") % {"n": MAX_QUANTITY}]}
+            )
     return sorted(quantities.items())
 
 

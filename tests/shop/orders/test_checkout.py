@@ -186,3 +186,12 @@ def test_buyers_racing_for_the_last_units_never_oversell(committed_shop):
         assert Order.objects.count() == 3 and SKU.objects.get(pk=shop.tea_sku.pk).stock == 0
         assert sum(1 for r in results if isinstance(r, int)) == 3
         assert all(isinstance(r, Conflict) for r in results if not isinstance(r, int)), results
+
+
+def test_one_item_on_two_lines_past_the_most_of_one_item_is_refused_not_cut_down(shop):
+    SKU.objects.filter(pk=shop.small.pk).update(stock=5000)
+    with pytest.raises(InvalidInput) as refused:
+        shop.place([(shop.small, 600), (shop.small, 600)])
+    assert refused.value.errors == {"lines.1.quantity": ["At most 999 of one item."]}
+    assert not Order.objects.exists()
+    assert shop.place([(shop.small, 500), (shop.small, 499)]).lines.get().quantity == 999
