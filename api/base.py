@@ -11,6 +11,7 @@
 from django.utils.translation import gettext as _
 from rest_framework import permissions, viewsets
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.views import APIView
 
 from tenants.hosts import request_store
 
@@ -43,6 +44,20 @@ class StoreManagersOnly(IsStoreStaff):
         return super().has_permission(request, view) and request.user.can_manage_store
 
 
+class StaffWritesIf(IsStoreStaff):
+    """Every staff member reads; a write needs the role `can_write` allows (a shop.permissions rule)."""
+
+    @staticmethod
+    def can_write(user) -> bool:
+        raise NotImplementedError
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            self.message = IsStoreStaff.message
+            return False
+        return request.method in permissions.SAFE_METHODS or self.can_write(request.user)
+
+
 class StoreWritable(permissions.BasePermission):
     def has_permission(self, request, view):
         store = current_store(request)
@@ -51,7 +66,9 @@ class StoreWritable(permissions.BasePermission):
         return True
 
 
-class StoreScopedMixin:
+class StoreScoped:
+    """The store of the request's host, and the staff check, for every store endpoint."""
+
     permission_classes = [IsStoreStaff, StoreWritable]
 
     @property
@@ -61,6 +78,20 @@ class StoreScopedMixin:
             raise PermissionDenied(_("This endpoint answers on a store's own address only."))
         return store
 
+
+class StoreAPIView(StoreScoped, APIView):
+    """Base for a store's staff endpoints that are no viewset (one settings object: the store, its payment
+    or shipping settings). Fails closed: whatever permission classes a subclass names, the caller must be
+    this store's staff on this store's host, and a suspended store only reads."""
+
+    def check_permissions(self, request):
+        for required in (IsStoreStaff(), StoreWritable()):
+            if not required.has_permission(request, self):
+                self.permission_denied(request, message=required.message)
+        super().check_permissions(request)
+
+
+class StoreScopedMixin(StoreScoped):
     def get_store_queryset(self):
         raise NotImplementedError(f"{type(self).__name__} must define get_store_queryset()")
 

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tenants.errors import InvalidInput
-from tenants.inputs import ID_MAX, INT_MAX, INT_MIN, parse_id, parse_int, parse_money
+from tenants.inputs import ID_MAX, INT_MAX, INT_MIN, parse_bool, parse_id, parse_int, parse_money
 
 
 def _validation_error(error: InvalidInput) -> serializers.ValidationError:
@@ -39,6 +39,17 @@ class IdField(serializers.IntegerField):
     def to_internal_value(self, data):
         try:
             return parse_id(data, field="")
+        except InvalidInput as error:
+            raise _validation_error(error) from None
+
+
+class BooleanField(serializers.BooleanField):
+    """Yes or no: true/false, 1/0, or the words "true"/"false", "yes"/"no", "on"/"off", "1"/"0" (a form
+    field). DRF's own would also take "t", "y" or 1.0; anything else is refused here, never guessed."""
+
+    def to_internal_value(self, data):
+        try:
+            return parse_bool(data, field="")
         except InvalidInput as error:
             raise _validation_error(error) from None
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from billing.models import FEATURE_KEYS, LIMIT_KEYS, Plan, Subscription
 from tenants.errors import InvalidInput
 from tenants.inputs import parse_int
-from tenants.money import MoneyError, to_money
+from tenants.money import MoneyError, parse_amount
 from tenants.services.operator import record_operator_action
 
 
@@ -43,7 +43,7 @@ def _parse_plan_input(data: dict) -> dict:
     cleaned["tagline"] = (data.get("tagline") or "").strip()[:140]
     for field in ("price_monthly", "price_yearly"):
         try:
-            value = to_money(data.get(field) or "0")
+            value = parse_amount(data.get(field) or "0")
             if value < 0:
                 raise MoneyError("negative")
             cleaned[field] = value

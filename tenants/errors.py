@@ -26,6 +26,8 @@ class ErrorCode(StrEnum):
     ILLEGAL_TRANSITION = "illegal_transition"
     PRICE_CHANGED = "price_changed"
     ORDER_CLOSED = "order_closed"
+    ORDER_REFUNDED = "order_refunded"
+    NOT_FOR_SALE = "not_for_sale"
     REFUND_TOO_LARGE = "refund_too_large"
     AFTER_SALE_OPEN = "after_sale_open"
     # plans

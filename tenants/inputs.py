@@ -7,7 +7,7 @@ input is a clear 4xx in the console, the storefront and the API, never a 500 fro
   digits ("١٢", "²", "１２"), no floats — and within what the column holds (integer by default);
 - ids: whole numbers from 1 to the bigint maximum;
 - text: no NUL or other C0 control characters (tab, line feed and carriage return are text);
-- money: `tenants.money.to_money`, with a field message.
+- money: `tenants.money.parse_amount` (never rounded: at most two decimal places), with a field message.
 """
 
 import datetime
@@ -16,7 +16,7 @@ import re
 from django.utils.translation import gettext as _
 
 from tenants.errors import InvalidInput
-from tenants.money import MoneyError, to_money
+from tenants.money import MoneyError, TooPrecise, parse_amount
 
 INT_MIN = -(2**31)  # PostgreSQL `integer`
 INT_MAX = 2**31 - 1
@@ -75,11 +75,13 @@ def id_or_none(value) -> int | None:
 
 
 def parse_bool(value, *, field: str, default=_MISSING) -> bool:
-    """True/False, or "1"/"0", "true"/"false", "yes"/"no", "on"/"off" in any case."""
+    """True/False, 1/0, or "1"/"0", "true"/"false", "yes"/"no", "on"/"off" in any case."""
     if default is not _MISSING and value is None:
         return default
     if isinstance(value, bool):
         return value
+    if type(value) is int and value in (0, 1):
+        return bool(value)
     text = value.strip().lower() if isinstance(value, str) else None
     if text in _TRUE:
         return True
@@ -98,9 +100,12 @@ def parse_choice(value, choices, *, field: str, default=_MISSING) -> str:
 
 
 def parse_money(value, *, field: str):
-    """A two-place Decimal by the one money helper; refuses what `to_money` refuses."""
+    """A two-place Decimal by the one money helper (`parse_amount`): no exponent, no more than two decimal
+    places, ASCII digits only, within MAX_AMOUNT."""
     try:
-        return to_money(value)
+        return parse_amount(value)
+    except TooPrecise:
+        _refuse(field, _("An amount has at most two decimal places (fen)."))
     except MoneyError:
         _refuse(field, _("Enter an amount such as 12.50."))
 
@@ -146,6 +151,21 @@ def filter_text(value, *, limit: int) -> str:
     """A search or filter word from a query string: control characters dropped (not refused — a filter
     link is not a form), trimmed and cut to `limit`."""
     return _CONTROL_CHARACTERS.sub("", "" if value is None else str(value)).strip()[:limit]
+
+
+def filter_value(params, name: str, parser, default, *, strict: bool, **options):
+    """One query parameter of a list's filters, read by `parser` (parse_choice, parse_id, ...). Not sent
+    gives `default`; in a page (`strict` off) an unreadable or empty value is ignored too (a filter link is
+    not a form), while the API (`strict`) refuses it with InvalidInput naming the parameter."""
+    value = params.get(name)
+    if value is None or (value == "" and not strict):
+        return default
+    try:
+        return parser(value, field=name, **options)
+    except InvalidInput:
+        if strict:
+            raise
+        return default
 
 
 def date_or_none(value) -> datetime.date | None:

@@ -20,6 +20,10 @@ class MoneyError(ValueError):
     pass
 
 
+class TooPrecise(MoneyError):
+    """An amount given with more than two decimal places (money input is never rounded)."""
+
+
 def to_money(value) -> Decimal:
     """Parse a user or stored value into a two-place Decimal. Floats are refused: they are not money.
     Text must be a plain amount ("12.50", "¥1,200", "-3"); exponents, non-ASCII digits, NaN/Infinity and
@@ -31,7 +35,7 @@ def to_money(value) -> Decimal:
     if isinstance(value, Decimal | int):
         amount = Decimal(value)
     else:
-        text = str(value).strip().replace(",", "").replace("¥", "").replace("￥", "")
+        text = _amount_text(value)
         if len(text) > 30 or not _AMOUNT_TEXT.fullmatch(text):
             raise MoneyError(f"not an amount: {str(value)[:40]!r}")
         amount = Decimal(text)
@@ -41,6 +45,22 @@ def to_money(value) -> Decimal:
         return amount.quantize(CENT, rounding=ROUND_HALF_UP)
     except InvalidOperation as exc:  # pragma: no cover - excluded by the bound above
         raise MoneyError(f"not an amount: {str(value)[:40]!r}") from exc
+
+
+def parse_amount(value) -> Decimal:
+    """An amount a person or a client sent (a form field, a JSON value, a spreadsheet cell): what
+    `to_money` takes, but never rounded — more than two decimal places ("12.505") is refused, as are
+    floats, exponents, non-ASCII digits, NaN and amounts beyond MAX_AMOUNT. Every face reads money
+    input through this (tenants.inputs.parse_money, shop.services.fields.money)."""
+    amount = to_money(value)
+    exact = Decimal(value) if isinstance(value, Decimal | int) else Decimal(_amount_text(value))
+    if amount != exact:
+        raise TooPrecise(f"more than two decimal places: {str(value)[:40]!r}")
+    return amount
+
+
+def _amount_text(value) -> str:
+    return str(value).strip().replace(",", "").replace("¥", "").replace("￥", "")
 
 
 # Currencies whose smallest unit is the whole unit (Stripe's zero-decimal list): ¥100 is 100 of them, not

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from api.fields import CharField, InputSerializer
+from api.fields import BooleanField, CharField, InputSerializer
 from billing.models import Plan
 from billing.selectors import default_plan_code
 from tenants.models import StoreTemplate
@@ -62,5 +62,5 @@ class SignupResultSerializer(serializers.Serializer):
 
 class SubdomainCheckSerializer(serializers.Serializer):
     subdomain = serializers.CharField()
-    available = serializers.BooleanField()
+    available = BooleanField()
     message = serializers.CharField(allow_blank=True)

@@ -5,7 +5,7 @@ frozen input the storefront's form builds (`to_input`)."""
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from api.fields import CharField, IdField, InputSerializer
+from api.fields import BooleanField, CharField, IdField, InputSerializer
 from shop.models import Address, BuyerNotification
 from shop.regions import CODE_CHOICES
 from shop.selectors.buyers import wechat_avatar_url
@@ -64,7 +64,7 @@ class ProfileUpdateSerializer(InputSerializer):
     avatar = serializers.FileField(
         required=False, help_text="PNG, JPEG, WebP or GIF, at most 2 MB (multipart)"
     )
-    clear_avatar = serializers.BooleanField(required=False, default=False)
+    clear_avatar = BooleanField(required=False, default=False)
 
     def to_input(self) -> ProfileInput:
         data = self.validated_data
@@ -103,7 +103,7 @@ class AddressInputSerializer(InputSerializer):
     district = CharField(max_length=40, required=False, allow_blank=True, default="")
     detail = CharField(max_length=200, help_text="Street, building, room")
     postal_code = CharField(max_length=10, required=False, allow_blank=True, default="")
-    is_default = serializers.BooleanField(
+    is_default = BooleanField(
         required=False,
         default=False,
         help_text="true makes it the default address; the default moves only by making another the default",

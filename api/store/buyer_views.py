@@ -134,7 +134,8 @@ class Profile(BuyerMixin, APIView):
 
     @extend_schema(tags=TAGS, request=ProfileUpdateSerializer, responses={200: BuyerSerializer, 400: REFUSED})
     def patch(self, request):
-        serializer = ProfileUpdateSerializer(data=request.data)
+        # Partial: an empty body changes nothing and is refused (InputSerializer), as the schema says.
+        serializer = ProfileUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         buyer = buyer_profile.update_profile(buyer=self.buyer, data=serializer.to_input())
         return Response(BuyerSerializer(buyer, context={"request": request}).data)

@@ -4,7 +4,7 @@ come from the one pricing service (shop.services.pricing.Quote)."""
 
 from rest_framework import serializers
 
-from api.fields import CharField, IdField, InputSerializer, IntegerField, MoneyField
+from api.fields import BooleanField, CharField, IdField, InputSerializer, IntegerField, MoneyField
 from shop.models import Order
 from shop.services.checkout import MAX_LINES, MAX_NOTE, CheckoutInput
 from shop.services.pricing import MAX_QUANTITY
@@ -54,10 +54,10 @@ class CartLineSerializer(serializers.Serializer):
     spec_label = serializers.CharField(source="sku.spec_key")
     thumbnail = serializers.SerializerMethodField()
     quantity = serializers.IntegerField(source="line.quantity")
-    selected = serializers.BooleanField(source="line.selected", help_text="Ticked for checkout")
+    selected = BooleanField(source="line.selected", help_text="Ticked for checkout")
     unit_price = _money(source="priced.unit_price", help_text="The price now")
     price_seen = _money(help_text="The price when the line was added or its prices last confirmed")
-    price_changed = serializers.BooleanField()
+    price_changed = BooleanField()
     line_total = _money(source="priced.line_total")
     problem = serializers.CharField(source="priced.problem", help_text="Why it cannot be bought now")
     added_at = serializers.DateTimeField(source="line.added_at")
@@ -74,7 +74,7 @@ class CartSerializer(serializers.Serializer):
     has_price_changes = serializers.SerializerMethodField(
         help_text="Some prices changed since the buyer saw them (confirm-prices/ to accept)"
     )
-    can_check_out = serializers.BooleanField(help_text="Lines are ticked and all of them can be bought")
+    can_check_out = BooleanField(help_text="Lines are ticked and all of them can be bought")
     quote = QuoteSerializer(help_text="The ticked lines that can be bought, shipping by the flat rule")
 
     def get_has_price_changes(self, view) -> bool:
@@ -97,7 +97,7 @@ class CartLineChangeSerializer(InputSerializer):
 
 
 class CartSelectSerializer(InputSerializer):
-    selected = serializers.BooleanField()
+    selected = BooleanField()
     lines = serializers.ListField(
         child=IdField(),
         required=False,
@@ -118,7 +118,7 @@ class CheckoutQuoteSerializer(InputSerializer):
         max_length=MAX_LINES,
         help_text="What to buy; left out with `from_cart`, the cart's ticked lines",
     )
-    from_cart = serializers.BooleanField(
+    from_cart = BooleanField(
         required=False, default=False, help_text="Check out from the cart (ordered lines leave it)"
     )
     address = IdField(

@@ -3,7 +3,7 @@ request into what the shop services take (the services check every rule)."""
 
 from rest_framework import serializers
 
-from api.fields import CharField, IdField, InputSerializer, IntegerField, MoneyField
+from api.fields import BooleanField, CharField, IdField, InputSerializer, IntegerField, MoneyField
 from shop.models import SKU, Brand, Category, Product, ProductImage, StockMovement
 from shop.services.product_bulk import BULK_ACTIONS
 
@@ -115,7 +115,7 @@ class ProductListSerializer(serializers.ModelSerializer):
 class ProductDetailSerializer(ProductListSerializer):
     skus = SKUSerializer(many=True, read_only=True)
     images = ProductImageSerializer(many=True, read_only=True)
-    main_image = serializers.PrimaryKeyRelatedField(read_only=True)
+    main_image = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     # Empty when the product has no video link: not a URI then.
     video_url = serializers.CharField(read_only=True)
     video_file = serializers.SerializerMethodField()
@@ -185,7 +185,7 @@ class SkuInputSerializer(InputSerializer):
     low_stock_threshold = IntegerField(required=False, default=0)
     weight_grams = IntegerField(required=False, default=0)
     barcode = CharField(required=False, allow_blank=True, default="", max_length=64)
-    is_active = serializers.BooleanField(required=False, default=True)
+    is_active = BooleanField(required=False, default=True)
 
     def to_internal_value(self, data):
         values = super().to_internal_value(data)
@@ -231,9 +231,9 @@ class CategoryInputSerializer(InputSerializer):
     parent = IdField(required=False, allow_null=True, default=None)
     icon = CharField(required=False, allow_blank=True, default="", max_length=100)
     image = serializers.FileField(required=False, allow_null=True, default=None)
-    clear_image = serializers.BooleanField(required=False, default=False)
+    clear_image = BooleanField(required=False, default=False)
     sort_order = IntegerField(required=False, default=0)
-    is_visible = serializers.BooleanField(required=False, default=True)
+    is_visible = BooleanField(required=False, default=True)
 
 
 class CategoryOrderSerializer(InputSerializer):
@@ -243,7 +243,7 @@ class CategoryOrderSerializer(InputSerializer):
 class BrandInputSerializer(InputSerializer):
     name = CharField(allow_blank=True, max_length=200)
     logo = serializers.FileField(required=False, allow_null=True, default=None)
-    clear_logo = serializers.BooleanField(required=False, default=False)
+    clear_logo = BooleanField(required=False, default=False)
     sort_order = IntegerField(required=False, default=0)
 
 

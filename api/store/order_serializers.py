@@ -5,7 +5,7 @@ of their own); input serializers only parse: each write builds its service's one
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.fields import CharField, IdField, InputSerializer, IntegerField, MoneyField
+from api.fields import BooleanField, CharField, IdField, InputSerializer, IntegerField, MoneyField
 from shop.models import AfterSale, AfterSaleEvent, Order, OrderEvent, OrderLine, Payment, Refund
 from shop.payments.base import WECHAT_CHANNELS, StartKind
 from shop.payments.registry import PROVIDER_CODES
@@ -173,7 +173,7 @@ ORDER_DETAIL_FIELDS = [
 
 class OrderListSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    has_open_after_sale = serializers.BooleanField(read_only=True)
+    has_open_after_sale = BooleanField(read_only=True)
     lines = OrderLineSerializer(many=True, read_only=True)
 
     class Meta:
@@ -434,7 +434,7 @@ class RejectSerializer(InputSerializer):
 
 
 class ReceiveSerializer(InputSerializer):
-    restock = serializers.BooleanField(help_text="The units can be sold again: they go back to stock")
+    restock = BooleanField(help_text="The units can be sold again: they go back to stock")
 
 
 class ShipFileSerializer(InputSerializer):

@@ -9,13 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, permissions
+from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from api.base import IsStoreStaff, StoreViewSet, StoreWritable
+from api.base import IsStoreStaff, StaffWritesIf, StoreAPIView, StoreViewSet, StoreWritable
 from api.parsers import FormParser, MultiPartParser
 from api.renderers import CSVRenderer, FileRefusalsInJSON
 from api.store.order_serializers import (
@@ -33,7 +32,12 @@ from api.store.order_serializers import (
 from api.store.shipping_serializers import ShippingRulesInputSerializer, ShippingRulesSerializer
 from shop.models import Order, RegionShippingFee, ShopSettings
 from shop.payments.registry import PROVIDER_CODES
-from shop.permissions import can_edit_catalog, can_handle_after_sales, can_handle_orders, can_retry_refunds
+from shop.permissions import (
+    can_change_shipping_rules,
+    can_handle_after_sales,
+    can_handle_orders,
+    can_retry_refunds,
+)
 from shop.selectors.orders import (
     AFTER_SALE_QUEUES,
     OrderFilters,
@@ -57,20 +61,6 @@ ORDER_FILTERS = [
 ]
 
 
-class StaffWritesIf(IsStoreStaff):
-    """Every staff member reads; a write needs the role `can_write` allows."""
-
-    @staticmethod
-    def can_write(user) -> bool:
-        raise NotImplementedError
-
-    def has_permission(self, request, view):
-        if not super().has_permission(request, view):
-            self.message = IsStoreStaff.message
-            return False
-        return request.method in permissions.SAFE_METHODS or self.can_write(request.user)
-
-
 class OrderHandlersWrite(StaffWritesIf):
     message = _("Your role can read orders but not ship or cancel them.")
     can_write = staticmethod(can_handle_orders)
@@ -83,7 +73,7 @@ class AfterSaleHandlersWrite(StaffWritesIf):
 
 class ShippingRuleEditorsWrite(StaffWritesIf):
     message = _("Your role can read the shipping rules but not change them.")
-    can_write = staticmethod(can_edit_catalog)
+    can_write = staticmethod(can_change_shipping_rules)
 
 
 # --- orders ----------------------------------------------------------------------------------------------
@@ -289,7 +279,7 @@ def _rules() -> dict:
     }
 
 
-class ShippingRulesDetail(APIView):
+class ShippingRulesDetail(StoreAPIView):
     """What shipping costs (a flat fee, free from an amount, a fee of its own for some provinces) and the
     order clocks: how long an unpaid order waits, when a shipped one completes, how long after-sales stay
     open. Everyone on the staff reads; the owner, administrators and operations staff change them."""

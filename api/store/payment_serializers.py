@@ -3,7 +3,7 @@ ever carries one in full. Input serializers only parse; shop.services.payment_se
 
 from rest_framework import serializers
 
-from api.fields import InputSerializer
+from api.fields import BooleanField, InputSerializer
 from shop.models import PaymentSettings
 from shop.payments.registry import PROVIDER_CODES
 from shop.services.payment_settings import PEM_MAX_LENGTH
@@ -15,13 +15,13 @@ _KEEPS = "Write-only. Blank or absent keeps the stored value."
 class ProviderStatusSerializer(serializers.Serializer):
     code = serializers.ChoiceField(choices=PROVIDER_CODES)
     label = serializers.CharField()
-    enabled = serializers.BooleanField()
-    ready = serializers.BooleanField(help_text="Enabled and complete: checkout offers it.")
+    enabled = BooleanField()
+    ready = BooleanField(help_text="Enabled and complete: checkout offers it.")
     problems = serializers.ListField(child=serializers.CharField(), help_text="What keeps it from working.")
 
 
 class PaymentSettingsSerializer(serializers.Serializer):
-    wechat_enabled = serializers.BooleanField()
+    wechat_enabled = BooleanField()
     wechat_mode = serializers.ChoiceField(choices=PaymentSettings.WeChatMode.choices)
     wechat_mchid = serializers.CharField()
     wechat_appid = serializers.CharField()
@@ -32,10 +32,8 @@ class PaymentSettingsSerializer(serializers.Serializer):
     wechat_private_key = serializers.CharField(help_text=_MASKED)
     wechat_sub_mchid = serializers.CharField(help_text="Set by the platform operator (mode “platform”).")
     wechat_sub_appid = serializers.CharField(help_text="Set by the platform operator.")
-    platform_offers_wechat = serializers.BooleanField(
-        help_text="The platform is a WeChat Pay service provider."
-    )
-    stripe_enabled = serializers.BooleanField()
+    platform_offers_wechat = BooleanField(help_text="The platform is a WeChat Pay service provider.")
+    stripe_enabled = BooleanField()
     stripe_publishable_key = serializers.CharField()
     stripe_secret_key = serializers.CharField(help_text=_MASKED)
     stripe_webhook_secret = serializers.CharField(help_text=_MASKED)
@@ -53,7 +51,7 @@ def _text(max_length: int, **extra):
 class PaymentSettingsInputSerializer(InputSerializer):
     """PATCH: only the fields sent change."""
 
-    wechat_enabled = serializers.BooleanField(required=False)
+    wechat_enabled = BooleanField(required=False)
     wechat_mode = serializers.ChoiceField(choices=PaymentSettings.WeChatMode.choices, required=False)
     wechat_mchid = _text(12)
     wechat_appid = _text(18)
@@ -64,7 +62,7 @@ class PaymentSettingsInputSerializer(InputSerializer):
     wechat_private_key = _text(
         PEM_MAX_LENGTH, write_only=True, help_text="PEM of the merchant API private key. " + _KEEPS
     )
-    stripe_enabled = serializers.BooleanField(required=False)
+    stripe_enabled = BooleanField(required=False)
     stripe_publishable_key = _text(255)
     stripe_secret_key = _text(255, write_only=True, help_text=_KEEPS)
     stripe_webhook_secret = _text(255, write_only=True, help_text=_KEEPS)
@@ -76,5 +74,5 @@ class ConnectionTestInputSerializer(InputSerializer):
 
 class ConnectionTestSerializer(serializers.Serializer):
     provider = serializers.CharField()
-    ok = serializers.BooleanField()
+    ok = BooleanField()
     message = serializers.CharField()

@@ -8,9 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from api.base import IsStoreStaff, StoreWritable, current_store
+from api.base import IsStoreStaff, StoreAPIView, StoreWritable
 from api.store.payment_serializers import (
     ConnectionTestInputSerializer,
     ConnectionTestSerializer,
@@ -47,7 +46,7 @@ def _shown(store) -> dict:
     }
 
 
-class PaymentSettingsDetail(APIView):
+class PaymentSettingsDetail(StoreAPIView):
     """How this store takes payments: WeChat Pay (through the platform or its own merchant account), cards
     with Stripe, or the sandbox while it has neither. Secrets are write-only: answers show them masked."""
 
@@ -55,11 +54,11 @@ class PaymentSettingsDetail(APIView):
 
     @extend_schema(responses=PaymentSettingsSerializer)
     def get(self, request):
-        return Response(PaymentSettingsSerializer(_shown(current_store(request))).data)
+        return Response(PaymentSettingsSerializer(_shown(self.store)).data)
 
     @extend_schema(request=PaymentSettingsInputSerializer, responses=PaymentSettingsSerializer)
     def patch(self, request):
-        store = current_store(request)
+        store = self.store
         serializer = PaymentSettingsInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         services.update_payment_settings(
@@ -70,7 +69,7 @@ class PaymentSettingsDetail(APIView):
         return Response(PaymentSettingsSerializer(_shown(store)).data)
 
 
-class PaymentConnectionTest(APIView):
+class PaymentConnectionTest(StoreAPIView):
     """One harmless authenticated call to the provider with the saved credentials. 200 either way: `ok` and
     `message` say how it went."""
 
@@ -81,6 +80,6 @@ class PaymentConnectionTest(APIView):
         serializer = ConnectionTestInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         result = services.test_payment_connection(
-            store=current_store(request), actor=request.user, provider=serializer.validated_data["provider"]
+            store=self.store, actor=request.user, provider=serializer.validated_data["provider"]
         )
         return Response(ConnectionTestSerializer(asdict(result)).data)

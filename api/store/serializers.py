@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from api.fields import CharField, InputSerializer
+from api.fields import BooleanField, CharField, InputSerializer
 from shop.services.wechat import WechatSettingsInput, masked_secrets
 from tenants.models import Store
 
@@ -54,7 +54,7 @@ class StaffCreateSerializer(InputSerializer):
 class StaffUpdateSerializer(InputSerializer):
     # Blank goes on to the service, which refuses it by name (DRF would read a blank form field as absent).
     role = CharField(max_length=20, required=False, allow_blank=True)
-    is_active = serializers.BooleanField(required=False)
+    is_active = BooleanField(required=False)
 
 
 class TokenRequestSerializer(InputSerializer):
@@ -71,11 +71,11 @@ class WechatSettingsSerializer(serializers.Serializer):
 
     official_app_id = serializers.CharField()
     official_app_secret = serializers.CharField(help_text="masked")
-    official_asks_for_profile = serializers.BooleanField()
-    official_enabled = serializers.BooleanField()
+    official_asks_for_profile = BooleanField()
+    official_enabled = BooleanField()
     mini_app_id = serializers.CharField()
     mini_app_secret = serializers.CharField(help_text="masked")
-    mini_enabled = serializers.BooleanField()
+    mini_enabled = BooleanField()
 
     def to_representation(self, config):
         return {
@@ -93,7 +93,7 @@ class WechatSettingsInputSerializer(InputSerializer):
     official_app_secret = serializers.CharField(
         max_length=64, required=False, allow_blank=True, write_only=True, help_text="left out: kept as it is"
     )
-    official_asks_for_profile = serializers.BooleanField(required=False)
+    official_asks_for_profile = BooleanField(required=False)
     mini_app_id = serializers.CharField(max_length=32, required=False, allow_blank=True)
     mini_app_secret = serializers.CharField(
         max_length=64, required=False, allow_blank=True, write_only=True, help_text="left out: kept as it is"

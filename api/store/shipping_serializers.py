@@ -4,7 +4,7 @@ fault ("region_fees.2.fee")."""
 
 from rest_framework import serializers
 
-from api.fields import CharField, InputSerializer, IntegerField, MoneyField
+from api.fields import BooleanField, CharField, InputSerializer, IntegerField, MoneyField
 from shop.regions import PROVINCES, province
 from shop.services.shipping_rules import RegionFeeInput, ShippingRulesInput
 
@@ -17,7 +17,7 @@ class RegionFeeSerializer(serializers.Serializer):
     province_code = serializers.CharField()
     province_name = serializers.SerializerMethodField()
     fee = _money()
-    free_over_applies = serializers.BooleanField(help_text="Free shipping from the amount applies here too")
+    free_over_applies = BooleanField(help_text="Free shipping from the amount applies here too")
 
     def get_province_name(self, region) -> str:
         found = province(region.province_code)
@@ -36,7 +36,7 @@ class ShippingRulesSerializer(serializers.Serializer):
 class RegionFeeInputSerializer(InputSerializer):
     province_code = CharField(max_length=6, help_text="GB/T 2260 province code")
     fee = MoneyField(max_length=20)
-    free_over_applies = serializers.BooleanField(required=False, default=False)
+    free_over_applies = BooleanField(required=False, default=False)
 
 
 class ShippingRulesInputSerializer(InputSerializer):

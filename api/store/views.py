@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from api.base import IsStoreManager, StoreViewSet, StoreWritable, current_store
+from api.base import IsStoreManager, StoreAPIView, StoreViewSet, StoreWritable, current_store
 from api.store.serializers import (
     StaffCreateSerializer,
     StaffSerializer,
@@ -25,18 +25,18 @@ from tenants.errors import NotAuthenticated
 from tenants.services.store_settings import update_store_settings
 
 
-class StoreDetail(APIView):
+class StoreDetail(StoreAPIView):
     """The current store. PATCH changes its name, storefront template and time zone (owner or admin)."""
 
     permission_classes = [IsStoreManager, StoreWritable]
 
     @extend_schema(responses=StoreSerializer)
     def get(self, request):
-        return Response(StoreSerializer(current_store(request)).data)
+        return Response(StoreSerializer(self.store).data)
 
     @extend_schema(request=StoreSettingsSerializer, responses=StoreSerializer)
     def patch(self, request):
-        store = current_store(request)
+        store = self.store
         serializer = StoreSettingsSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -50,7 +50,7 @@ class StoreDetail(APIView):
         return Response(StoreSerializer(store).data)
 
 
-class WechatSettingsDetail(APIView):
+class WechatSettingsDetail(StoreAPIView):
     """The store's WeChat apps for buyers' sign-in (official account, mini-program), owner or admin.
     Secrets are write-only and shown masked."""
 
@@ -68,10 +68,10 @@ class WechatSettingsDetail(APIView):
 
     @extend_schema(request=WechatSettingsInputSerializer, responses=WechatSettingsSerializer)
     def patch(self, request):
-        serializer = WechatSettingsInputSerializer(data=request.data)
+        serializer = WechatSettingsInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         config = wechat.update_wechat_settings(
-            store=current_store(request),
+            store=self.store,
             actor=request.user,
             data=serializer.to_input(wechat.wechat_settings()),
         )

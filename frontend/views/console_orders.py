@@ -92,6 +92,7 @@ def _render_order(request, order: Order, *, ship_form=None, cancel_form=None, no
         "payment_label": PROVIDER_LABELS.get(order.payment_provider, order.payment_provider),
         "open_after_sales": [a for line in order.lines.all() for a in line.after_sales.all() if a.is_open],
         "ship_form": ship_form or ShipOrderForm(),
+        "nothing_to_ship": order.status == Order.Status.PAID and selectors.nothing_left_to_ship(order),
         "cancel_form": cancel_form or CancelOrderForm(),
         "can_handle": can_handle_orders(request.user),
         "can_retry_refunds": can_retry_refunds(request.user),

@@ -7,6 +7,7 @@ modules convert, through tenants.money. Nothing here knows an order model: the o
 the order number and the state against its own records, with what a `ProviderEvent` carries."""
 
 import datetime
+import ipaddress
 import json
 import re
 import time
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from tenants.errors import Conflict, DomainError, ErrorCode, InvalidInput, ProviderError
 from tenants.errors import ProviderUnavailable as OutsideProviderUnavailable
+from tenants.inputs import clean_text
 from tenants.money import MoneyError, to_money
 
 # A notification whose signed timestamp is further than this from our clock is refused: a replay of an old,
@@ -31,6 +33,10 @@ NOTIFICATION_WINDOW_SECONDS = 300
 # (the sandbox pay page) and in Stripe metadata; the order side makes its numbers to fit.
 TRADE_NO_RE = re.compile(r"[0-9A-Za-z_-]{6,32}")
 CURRENCY_RE = re.compile(r"[A-Z]{3}")
+# A WeChat openid (28 characters today; WeChat Pay takes up to 128) and a provider's own id of a payment
+# (Stripe's "pi_…", WeChat's transaction_id), as they may be sent back to the provider.
+OPENID_RE = re.compile(r"[0-9A-Za-z_-]{1,128}")
+PROVIDER_ID_RE = re.compile(r"[0-9A-Za-z_]{1,255}")
 
 
 class Channel(StrEnum):
@@ -140,9 +146,16 @@ class PaymentAlreadyPaid(Conflict):
 # --- what goes in and comes out ------------------------------------------------------------------------
 
 
-def _check_trade_no(name: str, value: str) -> None:
+def check_trade_no(name: str, value: str) -> None:
+    """Our payment or refund number, before any provider sees it (WeChat Pay's rule, narrowed)."""
     if not isinstance(value, str) or not TRADE_NO_RE.fullmatch(value):
         raise InvalidInput({name: [_("6 to 32 letters, digits, hyphens or underscores.")]})
+
+
+def check_provider_payment_id(value: str) -> None:
+    """A provider's id of a payment that we send back to it (blank when there is none)."""
+    if value and not (isinstance(value, str) and PROVIDER_ID_RE.fullmatch(value)):
+        raise InvalidInput({"provider_payment_id": [_("Not a payment id of the provider.")]})
 
 
 def _check_amount(name: str, value) -> None:
@@ -173,11 +186,21 @@ class PaymentRequest:
     expires_at: datetime.datetime | None = None
 
     def __post_init__(self):
-        _check_trade_no("out_trade_no", self.out_trade_no)
+        check_trade_no("out_trade_no", self.out_trade_no)
         _check_amount("amount", self.amount)
         _check_currency(self.currency)
         if self.channel not in Channel.__members__.values():
             raise InvalidInput({"channel": [_("Choose a payment channel.")]})
+        clean_text(self.description, field="description")
+        if self.payer_openid and not (
+            isinstance(self.payer_openid, str) and OPENID_RE.fullmatch(self.payer_openid)
+        ):
+            raise InvalidInput({"payer_openid": [_("Not a WeChat openid.")]})
+        if self.client_ip:
+            try:
+                ipaddress.ip_address(self.client_ip)
+            except ValueError:
+                raise InvalidInput({"client_ip": [_("Not an IP address.")]}) from None
 
 
 @dataclass(frozen=True)
@@ -225,11 +248,13 @@ class RefundRequest:
     provider_payment_id: str = ""  # Stripe refunds a PaymentIntent by its id; WeChat uses out_trade_no
 
     def __post_init__(self):
-        _check_trade_no("out_trade_no", self.out_trade_no)
-        _check_trade_no("out_refund_no", self.out_refund_no)
+        check_trade_no("out_trade_no", self.out_trade_no)
+        check_trade_no("out_refund_no", self.out_refund_no)
         _check_amount("amount", self.amount)
         _check_amount("total_amount", self.total_amount)
         _check_currency(self.currency)
+        clean_text(self.reason, field="reason")
+        check_provider_payment_id(self.provider_payment_id)
         if self.amount > self.total_amount:
             raise InvalidInput({"amount": [_("A refund cannot be more than the payment.")]})
 

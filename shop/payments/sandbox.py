@@ -46,6 +46,7 @@ from shop.payments.base import (
     RefundStatus,
     StartKind,
     check_timestamp,
+    check_trade_no,
     header,
     json_acknowledgement,
     require_channel,
@@ -249,6 +250,7 @@ class SandboxProvider(PaymentProvider):
         return RefundResult(status=RefundStatus.NOT_FOUND, provider_refund_id="")
 
     def query_payment(self, out_trade_no: str, *, provider_payment_id: str = "") -> PaymentStatus:
+        check_trade_no("out_trade_no", out_trade_no)
         state = self._state(out_trade_no)
         if not state:
             return PaymentStatus(status=PaymentState.NOT_FOUND, amount=None)
@@ -260,6 +262,7 @@ class SandboxProvider(PaymentProvider):
         )
 
     def close_payment(self, out_trade_no: str, *, provider_payment_id: str = "") -> None:
+        check_trade_no("out_trade_no", out_trade_no)
         state = self._state(out_trade_no) or {"refunds": {}}
         if state.get("state") in (PaymentState.SUCCEEDED, PaymentState.REFUNDED):
             raise PaymentAlreadyPaid(_("This payment is already paid."))

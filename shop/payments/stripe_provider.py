@@ -35,6 +35,8 @@ from shop.payments.base import (
     RefundResult,
     RefundStatus,
     StartKind,
+    check_provider_payment_id,
+    check_trade_no,
     header,
     json_acknowledgement,
     require_channel,
@@ -109,7 +111,12 @@ class StripeProvider(PaymentProvider):
             ) from exc
 
     def _metadata(self, out_trade_no: str, **more) -> dict:
-        return {"store": self.store_key, "out_trade_no": out_trade_no, **more}
+        metadata = {"store": self.store_key, "out_trade_no": out_trade_no, **more}
+        for key, value in metadata.items():
+            # Stripe refuses a value over 500 characters (the whole payment or refund with it).
+            if not isinstance(value, str) or len(value) > METADATA_MAX:
+                raise InvalidInput({key: [_("At most %(n)s characters.") % {"n": METADATA_MAX}]})
+        return metadata
 
     # --- paying ----------------------------------------------------------------------------------------
 
@@ -263,9 +270,10 @@ class StripeProvider(PaymentProvider):
 
     def _intent(self, out_trade_no: str, provider_payment_id: str):
         if provider_payment_id:
+            check_provider_payment_id(provider_payment_id)
             return self._call(stripe.PaymentIntent.retrieve, provider_payment_id)
-        if not TRADE_NO_RE.fullmatch(out_trade_no or ""):
-            raise InvalidInput({"out_trade_no": [_("6 to 32 letters, digits, hyphens or underscores.")]})
+        # Checked before it goes into Stripe's search query.
+        check_trade_no("out_trade_no", out_trade_no)
         # Without the id, Stripe's search finds it by metadata (it lags up to a minute behind new payments).
         found = self._call(
             stripe.PaymentIntent.search,

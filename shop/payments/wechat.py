@@ -53,6 +53,7 @@ from shop.payments.base import (
     RefundStatus,
     StartKind,
     check_timestamp,
+    check_trade_no,
     header,
     json_acknowledgement,
     require_channel,
@@ -474,6 +475,7 @@ class WeChatPayProvider(PaymentProvider):
         )
 
     def query_payment(self, out_trade_no: str, *, provider_payment_id: str = "") -> PaymentStatus:
+        check_trade_no("out_trade_no", out_trade_no)
         try:
             data = self._call(self._client.query, out_trade_no=out_trade_no, **self._merchant_kwargs())
         except PaymentProviderError as error:
@@ -497,6 +499,7 @@ class WeChatPayProvider(PaymentProvider):
         )
 
     def close_payment(self, out_trade_no: str, *, provider_payment_id: str = "") -> None:
+        check_trade_no("out_trade_no", out_trade_no)
         try:
             self._call(self._client.close, out_trade_no=out_trade_no, **self._merchant_kwargs())
         except PaymentProviderError as error:

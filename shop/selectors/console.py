@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shop.models import SKU, Category, MerchantNotification, Product, ProductImage, StockMovement
-from tenants.errors import InvalidInput, NotFound
-from tenants.inputs import filter_text, id_or_none, parse_bool, parse_choice, parse_id
+from tenants.errors import NotFound
+from tenants.inputs import filter_text, filter_value, id_or_none, parse_bool, parse_choice, parse_id
 
 CONSOLE_SORTS = {
     "-created": gettext_lazy("newest first"),
@@ -74,15 +74,7 @@ class ProductFilters:
     @classmethod
     def parse(cls, params, *, strict: bool = False) -> "ProductFilters":
         def read(parser, name, default, **options):
-            value = params.get(name)
-            if value is None or (value == "" and not strict):
-                return default
-            try:
-                return parser(value, field=name, **options)
-            except InvalidInput:
-                if strict:
-                    raise
-                return default
+            return filter_value(params, name, parser, default, strict=strict, **options)
 
         return cls(
             search=filter_text(params.get("search"), limit=100),

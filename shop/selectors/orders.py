@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,7 +15,7 @@ from shop.models import AfterSale, AfterSaleEvent, Order, OrderEvent, OrderLine,
 from shop.payments.registry import PROVIDER_CODES
 from tenants.activity.models import ActivityEntry
 from tenants.errors import InvalidInput, NotFound
-from tenants.inputs import date_or_none, filter_text, id_or_none, parse_bool, parse_choice
+from tenants.inputs import date_or_none, filter_text, filter_value, id_or_none, parse_bool, parse_choice
 
 Status = Order.Status
 
@@ -167,15 +167,7 @@ class OrderFilters:
     @classmethod
     def parse(cls, params, *, strict: bool = False) -> "OrderFilters":
         def read(parser, name, default, **options):
-            value = params.get(name)
-            if value is None or (value == "" and not strict):
-                return default
-            try:
-                return parser(value, field=name, **options)
-            except InvalidInput:
-                if strict:
-                    raise
-                return default
+            return filter_value(params, name, parser, default, strict=strict, **options)
 
         return cls(
             status=read(parse_choice, "status", "", choices=Status.values),
@@ -263,10 +255,25 @@ def order_activity(order: Order) -> QuerySet[ActivityEntry]:
     ).order_by("created_at", "id")
 
 
+def nothing_left_to_ship(order: Order) -> bool:
+    """Whether every line of the order was refunded in full, or is being refunded in full: its goods are
+    not to be sent (ship_order refuses it)."""
+    lines = list(order.lines.all())
+    returned = [line.refunded_amount + line.refunding_amount for line in lines]
+    return any(returned) and all(back >= line.paid_amount for back, line in zip(returned, lines, strict=True))
+
+
 def orders_to_ship(*, limit: int) -> list[str]:
-    """The numbers of the paid orders waiting to ship, the longest waiting first (the bulk-ship template)."""
+    """The numbers of the paid orders waiting to ship, the longest waiting first (the bulk-ship template);
+    not those with nothing left to ship."""
+    lines = OrderLine.objects.filter(order=OuterRef("pk"))
+    returned = F("refunded_amount") + F("refunding_amount")
     return list(
         Order.objects.filter(status=Status.PAID)
+        .filter(
+            ~Exists(lines.filter(Q(refunded_amount__gt=0) | Q(refunding_amount__gt=0)))
+            | Exists(lines.filter(paid_amount__gt=returned))
+        )
         .order_by("paid_at", "id")
         .values_list("number", flat=True)[:limit]
     )

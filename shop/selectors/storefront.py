@@ -14,7 +14,7 @@ from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
 from shop.models import SKU, Brand, Category, Product, ProductImage
 from tenants.errors import NotFound
 from tenants.inputs import filter_text, id_or_none
-from tenants.money import MoneyError, to_money
+from tenants.money import MoneyError, parse_amount
 
 SORTS = ("relevance", "sales", "price_asc", "price_desc", "newest")
 HOME_SHELF_SIZE = 6
@@ -188,7 +188,7 @@ class StorefrontFilters:
 
 def _price(value) -> Decimal | None:
     try:
-        amount = to_money(str(value or "").strip()) if str(value or "").strip() else None
+        amount = parse_amount(str(value or "").strip()) if str(value or "").strip() else None
     except MoneyError:
         return None
     return amount if amount is not None and amount >= 0 else None

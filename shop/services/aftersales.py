@@ -30,11 +30,10 @@ from shop.models import (
 )
 from shop.services import inventory, media
 from shop.services import orders as order_services
-from shop.services.numbers import new_number
+from shop.services.numbers import create_numbered
 from tenants import activity
 from tenants.errors import Conflict, DomainError, ErrorCode, InvalidInput, NotFound
-from tenants.inputs import id_or_none, parse_int
-from tenants.money import MoneyError, to_money
+from tenants.inputs import id_or_none, parse_int, parse_money
 
 logger = logging.getLogger(__name__)
 Status = AfterSale.Status
@@ -195,10 +194,7 @@ def request_after_sale(*, buyer, data: AfterSaleInput) -> AfterSale:
     require_after_sales_open(order, kind=data.kind)
     if line.after_sales.filter(status__in=AfterSale.OPEN).exists():
         raise Conflict(_("This item already has an open request."), code=ErrorCode.AFTER_SALE_OPEN)
-    try:
-        amount = to_money(data.amount)
-    except MoneyError:
-        raise InvalidInput({"amount": [_("Enter an amount such as 12.50.")]}) from None
+    amount = parse_money(data.amount, field="amount")
     left = line.refundable_amount
     if amount <= 0:
         raise InvalidInput({"amount": [_("The amount must be above 0.")]})
@@ -225,8 +221,10 @@ def request_after_sale(*, buyer, data: AfterSaleInput) -> AfterSale:
                 {"quantity": [_("At most %(n)s more units can be sent back.") % {"n": returnable}]}
             )
         quantity = quantity or returnable
-    after_sale = AfterSale.objects.create(
-        number=new_number("AS", digits=8),
+    after_sale = create_numbered(
+        AfterSale,
+        prefix="AS",
+        digits=8,
         order_line=line,
         buyer=buyer,
         kind=data.kind,

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 
 from django.core.files.base import File
 from django.db import transaction
-from django.utils.translation import gettext as _
 
+from shop.services import fields
+from shop.services.fields import FieldErrors
 from tenants.errors import InvalidInput
 from tenants.images import MB, name_for, validate_image_upload
 from tenants.updates import model_update
@@ -27,13 +28,12 @@ class ProfileInput:
 
 @transaction.atomic
 def update_profile(*, buyer, data: ProfileInput):
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     values: dict = {}
     if data.name is not None:
-        name = data.name.strip()
-        if len(name) > NAME_MAX_LENGTH:
-            errors["name"] = [_("A name has at most %(n)s characters.") % {"n": NAME_MAX_LENGTH}]
-        values["name"] = name
+        # Through the shop's field parsers, as every write service reads text: trimmed, no control
+        # characters, within the column.
+        values["name"] = fields.text(data.name, "name", errors, max_length=NAME_MAX_LENGTH)
     avatar_name = ""
     if data.avatar is not None and not data.clear_avatar:
         try:
@@ -41,11 +41,12 @@ def update_profile(*, buyer, data: ProfileInput):
                 data.avatar, max_bytes=AVATAR_MAX_BYTES, max_side=AVATAR_MAX_SIDE, field="avatar"
             )
         except InvalidInput as error:
-            errors.update(error.errors)
+            for key, messages in error.errors.items():
+                for message in messages:
+                    errors.add(key, message)
         else:
             avatar_name = name_for(getattr(data.avatar, "name", ""), info, default_stem="avatar")
-    if errors:
-        raise InvalidInput(errors)
+    errors.raise_if_any()
     model_update(instance=buyer, fields=list(values), data=values)
     old_avatar = buyer.avatar.name if buyer.avatar else ""
     if data.clear_avatar and old_avatar:

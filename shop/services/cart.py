@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from shop.models import SKU, Cart, CartLine
-from shop.services.pricing import MAX_QUANTITY, line_problem
+from shop.services.pricing import MAX_QUANTITY, line_refusal
 from tenants.errors import InvalidInput, NotFound
 from tenants.inputs import ID_MAX, parse_int
 
@@ -65,9 +65,9 @@ def _sellable_sku(sku_id) -> SKU:
 
 
 def _check(sku: SKU, quantity: int) -> None:
-    problem = line_problem(sku, quantity)
+    problem, code = line_refusal(sku, quantity)
     if problem:
-        raise InvalidInput({"quantity": [problem]})
+        raise InvalidInput({"quantity": [problem]}, code=code)
 
 
 def _line(cart: Cart, line_id) -> CartLine:
@@ -116,7 +116,10 @@ def update_cart_line(*, cart: Cart, line_id, quantity=None, sku_id=None) -> Cart
         quantity = _quantity(quantity) if quantity is not None else line.quantity
         other = CartLine.objects.filter(cart=cart, sku=sku).exclude(pk=line.pk).first()
         if other is not None:
-            quantity = min(quantity + other.quantity, MAX_QUANTITY)
+            quantity += other.quantity
+            if quantity > MAX_QUANTITY:
+                # Never cut down silently: the buyer decides which quantity they want.
+                raise InvalidInput({"quantity": [_("At most %(n)s of one item.") % {"n": MAX_QUANTITY}]})
             other.delete()
         _check(sku, quantity)
         line.sku, line.quantity, line.price_seen = sku, quantity, sku.price

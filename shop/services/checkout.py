@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from shop import events
 from shop.models import SKU, CartLine, Order, OrderEvent, OrderLine, ShopSettings
 from shop.services import inventory
-from shop.services.numbers import new_number
+from shop.services.numbers import create_numbered
 from shop.services.pricing import MAX_QUANTITY, Quote, quote
 from tenants.errors import Conflict, ErrorCode, InvalidInput, NotAllowed, NotFound
 from tenants.inputs import ID_MAX, parse_int
-from tenants.money import MoneyError, to_money
+from tenants.money import MoneyError, parse_amount
 
 MAX_LINES = 50
 MAX_NOTE = 200
@@ -67,7 +67,12 @@ def _lines(raw) -> list[tuple[int, int]]:
             message=_("The quantity is a whole number from 1 to %(n)s.") % {"n": MAX_QUANTITY},
             maximum=MAX_QUANTITY,
         )
-        quantities[sku_id] = min(quantities.get(sku_id, 0) + quantity, MAX_QUANTITY)
+        quantities[sku_id] = quantities.get(sku_id, 0) + quantity
+        if quantities[sku_id] > MAX_QUANTITY:
+            # The same item on several lines adds up; past the most of one item it is refused, never cut.
+            raise InvalidInput(
+                {f"lines.{index}.quantity": [_("At most %(n)s of one item.") % {"n": MAX_QUANTITY}]}
+            )
     return sorted(quantities.items())
 
 
@@ -171,11 +176,12 @@ def _place(buyer, data: CheckoutInput, key: str) -> Order:
     priced = quote(lines=_skus(lines), province_code=address.province_code, buyer=buyer)
     if priced.problems:
         raise Conflict(
-            "; ".join(f"{line.sku}: {line.problem}" for line in priced.problems), code=ErrorCode.OUT_OF_STOCK
+            "; ".join(f"{line.sku}: {line.problem}" for line in priced.problems),
+            code=priced.problems[0].problem_code,
         )
     if data.expected_payable not in (None, ""):
         try:
-            expected = to_money(data.expected_payable)
+            expected = parse_amount(data.expected_payable)
         except MoneyError:
             raise InvalidInput({"expected_payable": [_("Reload the checkout page and try again.")]}) from None
         if expected != priced.payable:
@@ -191,8 +197,8 @@ def _place(buyer, data: CheckoutInput, key: str) -> Order:
     now = timezone.now()
     snapshot = address.snapshot()
     # The order row first: a concurrent duplicate waits here on the unique key, before taking stock.
-    order = Order.objects.create(
-        number=new_number(),
+    order = create_numbered(
+        Order,
         buyer=buyer,
         source=data.source,
         items_total=priced.items_total,

@@ -9,8 +9,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from tenants.errors import InvalidInput
-from tenants.inputs import clean_text, id_or_none
-from tenants.money import MoneyError, to_money
+from tenants.inputs import clean_text, id_or_none, parse_money
 
 MAX_PRICE = Decimal("99999999.99")
 MAX_COUNT = 10_000_000
@@ -54,9 +53,9 @@ def money(value, key: str, errors: FieldErrors, *, required: bool, allow_zero=Fa
             errors.add(key, _("%(label)s is required.") % {"label": label or _("The price")})
         return None
     try:
-        amount = to_money(value)
-    except MoneyError:
-        errors.add(key, _("Enter an amount such as 12.50."))
+        amount = parse_money(value, field=key)
+    except InvalidInput as error:
+        errors.add(key, error.message)
         return None
     if amount < 0 or (amount == 0 and not allow_zero):
         errors.add(

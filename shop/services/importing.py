@@ -16,13 +16,8 @@ per-row report. Stock set by an import is logged with reason "import"; a blank s
 existing SKU's stock as it is (a new SKU starts at 0). The whole import is one transaction.
 """
 
-import csv
-import io
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
-from pathlib import PurePath
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -30,9 +25,17 @@ from django.utils.translation import gettext as _
 from shop.models import Brand, Category, Product, StockMovement
 from shop.services import products
 from shop.services.product_input import ProductInput, validate_product_input
+from shop.services.spreadsheets import (
+    FileRejected,
+    RowError,
+    csv_bytes,
+    header_words,
+    read_table,
+    unusable_cells,
+    xlsx_bytes,
+)
 from tenants import activity, quotas
 from tenants.errors import InvalidInput
-from tenants.inputs import clean_text
 
 COLUMNS = [
     "product_ref",
@@ -69,33 +72,13 @@ SKU_COLUMNS = [
     "weight_grams",
     "barcode",
 ]
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
 MAX_REPORTED_ERRORS = 200
 CATEGORY_SEPARATOR = "/"
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int  # 1-based line number in the file, the header being row 1
-    column: str  # a column name, or "" for the whole row
-    message: str
-
-
-class ImportRejected(InvalidInput):
-    """The file was refused; nothing was imported. `rows` lists every problem found."""
-
-    def __init__(self, rows: list[RowError], *, message: str | None = None):
-        self.rows = rows
-        text = message or _("Nothing was imported: %(n)s problems found. %(first)s") % {
-            "n": len(rows),
-            "first": "; ".join(
-                _("row %(row)s%(column)s: %(message)s")
-                % {"row": e.row, "column": f" ({e.column})" if e.column else "", "message": e.message}
-                for e in rows[:3]
-            ),
-        }
-        super().__init__({"file": [text]})
+# Refused files and their per-row report: the shared spreadsheet reader's.
+ImportRejected = FileRejected
 
 
 @dataclass
@@ -154,34 +137,14 @@ def _export_records(queryset):
             ]
 
 
-def export_rows(queryset=None) -> list[list[str]]:
-    """Header + one row per SKU of the given products (all products when None), as text."""
-    rows = [list(COLUMNS)]
-    for record in _export_records(queryset):
-        rows.append(["" if value is None else str(value) for value in record])
-    return rows
-
-
 def export_products_csv(queryset=None) -> bytes:
-    """UTF-8 with BOM (so Excel opens Chinese text correctly)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(export_rows(queryset))
-    return buffer.getvalue().encode("utf-8-sig")
+    """UTF-8 with BOM (so Excel opens Chinese text correctly), text cells safe from formula injection."""
+    return csv_bytes([COLUMNS, *_export_records(queryset)])
 
 
 def export_products_xlsx(queryset=None) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("products")
-    sheet.append(list(COLUMNS))
-    for record in _export_records(queryset):
-        # Money stays Decimal (a number in Excel, never a float here); codes and barcodes stay text.
-        sheet.append(["" if value is None else value for value in record])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    # Money stays Decimal (a number in Excel, never a float here); codes and barcodes stay text.
+    return xlsx_bytes([COLUMNS, *_export_records(queryset)], sheet_name="products")
 
 
 EXPORT_FORMATS = {
@@ -205,73 +168,8 @@ def export_products(*, products, file_format: str) -> ExportFile:
     return ExportFile(body, EXPORT_FORMATS[file_format], f"products.{file_format}")
 
 
-# --- reading a file -------------------------------------------------------------------------------------
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float):
-        # A spreadsheet's 12.5 arrives as a float: its shortest repr is the number the user typed.
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value).strip()
-
-
-def _read_content(file) -> bytes:
-    if isinstance(file, bytes | bytearray):
-        return bytes(file)
-    if hasattr(file, "seek"):
-        file.seek(0)
-    content = file.read(MAX_IMPORT_BYTES + 1)
-    return content.encode("utf-8") if isinstance(content, str) else content
-
-
-def read_table(file, filename: str) -> list[list[str]]:
-    extension = PurePath(filename or "").suffix.lower()
-    content = _read_content(file)
-    if len(content) > MAX_IMPORT_BYTES:
-        raise ImportRejected([], message=_("The file is larger than 5 MB. Split it into smaller files."))
-    if not content.strip():
-        raise ImportRejected([], message=_("The file is empty."))
-    if extension == ".csv":
-        for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK
-            try:
-                text = content.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ImportRejected([], message=_("The CSV file is not UTF-8 or GBK text."))
-        try:
-            return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-        except csv.Error as exc:
-            raise ImportRejected(
-                [], message=_("The CSV file cannot be read: %(error)s") % {"error": exc}
-            ) from exc
-    if extension == ".xlsx":
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            sheet = workbook.worksheets[0]
-            rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-            workbook.close()
-            return rows
-        except Exception as exc:  # openpyxl raises many kinds of errors for a broken file
-            raise ImportRejected(
-                [], message=_("The Excel file cannot be read. Save it as .xlsx again.")
-            ) from exc
-    raise ImportRejected([], message=_("Upload a .csv or .xlsx file."))
-
-
 def _header_map(header: list[str]) -> dict[str, int]:
-    names = [cell.strip().lower() for cell in header]
+    names = header_words(header)
     while names and not names[-1]:
         names.pop()
     missing = [c for c in COLUMNS if c not in names]
@@ -296,18 +194,6 @@ def _header_map(header: list[str]) -> dict[str, int]:
 
 
 # --- validating ----------------------------------------------------------------------------------------
-
-
-def _cells_with_control_characters(line: int, row: dict[str, str]) -> list[RowError]:
-    """A NUL (or another control character) in a cell is that cell's error in the report; PostgreSQL
-    could not store it."""
-    problems = []
-    for column, text in row.items():
-        try:
-            clean_text(text, field=column)
-        except InvalidInput as error:
-            problems.append(RowError(line, column, error.message))
-    return problems
 
 
 @dataclass
@@ -488,7 +374,7 @@ def import_products(*, store, file, filename: str, actor) -> ImportResult:
                 % {"n": MAX_IMPORT_ROWS},
             )
         row = {name: (cells[index].strip() if index < len(cells) else "") for name, index in columns.items()}
-        unusable = _cells_with_control_characters(line, row)
+        unusable = unusable_cells(line, row)
         if unusable:
             errors.extend(unusable)
             continue
@@ -573,8 +459,4 @@ def import_template_csv() -> bytes:
         "price": "39.90",
         "stock": "100",
     }
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerow([example.get(c, "") for c in COLUMNS])
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes([COLUMNS, [example.get(c, "") for c in COLUMNS]])

@@ -1,15 +1,13 @@
 """Orders in and out of spreadsheets: the order list as a CSV (what the filters show), and bulk shipping
 from a CSV or XLSX of order numbers, carriers and tracking numbers (what a courier's system exports)."""
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shop.services import orders as order_services
-from shop.services.importing import RowError, read_table
+from shop.services.spreadsheets import RowError, csv_bytes, header_words, read_table, unusable_cells
 from tenants.errors import DomainError, InvalidInput
 
 EXPORT_COLUMNS = (
@@ -44,57 +42,51 @@ MAX_SHIP_ROWS = 2000
 
 
 def export_orders_csv(orders) -> bytes:
-    """UTF-8 with BOM (Excel opens Chinese text correctly), one row per order, times in the store's zone."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(EXPORT_COLUMNS)
-    for order in orders:
-        address = order.shipping_address or {}
-        writer.writerow(
-            [
-                order.number,
-                timezone.localtime(order.placed_at).strftime("%Y-%m-%d %H:%M:%S"),
-                order.get_status_display(),
-                order.buyer.phone,
-                address.get("contact_name", ""),
-                address.get("phone", ""),
-                " ".join(
-                    filter(
-                        None,
-                        [
-                            address.get("province_name_zh"),
-                            address.get("city"),
-                            address.get("district"),
-                            address.get("detail"),
-                        ],
-                    )
-                ),
-                "；".join(
-                    f"{line.title} {line.spec_label} ×{line.quantity}".replace("  ", " ")
-                    for line in order.lines.all()
-                ),
-                order.items_total,
-                order.discount_total,
-                order.shipping_fee,
-                order.payable,
-                order.paid_amount,
-                order.refunded_amount,
-                order.payment_provider,
-                order.get_source_display(),
-                order.buyer_note,
-            ]
-        )
-    return buffer.getvalue().encode("utf-8-sig")
+    """UTF-8 with BOM (Excel opens Chinese text correctly), one row per order, times in the store's zone;
+    text that a spreadsheet would run as a formula (a buyer's note "=HYPERLINK(...)") is quoted."""
+    return csv_bytes([EXPORT_COLUMNS, *(_export_row(order) for order in orders)])
+
+
+def _export_row(order) -> list:
+    address = order.shipping_address or {}
+    return [
+        order.number,
+        timezone.localtime(order.placed_at).strftime("%Y-%m-%d %H:%M:%S"),
+        order.get_status_display(),
+        order.buyer.phone,
+        address.get("contact_name", ""),
+        address.get("phone", ""),
+        " ".join(
+            filter(
+                None,
+                [
+                    address.get("province_name_zh"),
+                    address.get("city"),
+                    address.get("district"),
+                    address.get("detail"),
+                ],
+            )
+        ),
+        "；".join(
+            f"{line.title} {line.spec_label} ×{line.quantity}".replace("  ", " ")
+            for line in order.lines.all()
+        ),
+        order.items_total,
+        order.discount_total,
+        order.shipping_fee,
+        order.payable,
+        order.paid_amount,
+        order.refunded_amount,
+        order.payment_provider,
+        order.get_source_display(),
+        order.buyer_note,
+    ]
 
 
 def bulk_ship_template_csv(order_numbers) -> bytes:
     """The bulk-ship file to fill in: the Chinese headers courier software uses, and a row per order
     number given (the orders waiting to ship) with the carrier and tracking number left empty."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(SHIP_TEMPLATE_HEADER)
-    writer.writerows([number, "", ""] for number in order_numbers)
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes([SHIP_TEMPLATE_HEADER, *([number, "", ""] for number in order_numbers)])
 
 
 @dataclass
@@ -105,8 +97,7 @@ class BulkShipResult:
 
 def _columns(header: list[str]) -> dict[str, int]:
     found = {}
-    for index, cell in enumerate(header):
-        word = cell.strip().lower()
+    for index, word in enumerate(header_words(header)):
         for column, words in _HEADER_WORDS.items():
             if word in words and column not in found:
                 found[column] = index
@@ -136,6 +127,10 @@ def ship_orders_from_file(*, actor, file, filename: str) -> BulkShipResult:
             continue
 
         values = {name: (cells[i].strip() if i < len(cells) else "") for name, i in columns.items()}
+        unusable = unusable_cells(line, values)
+        if unusable:
+            result.errors.extend(unusable)
+            continue
         number = values["order_number"]
         order = order_services.Order.objects.filter(number=number).first() if number else None
         if order is None:

@@ -12,13 +12,14 @@ on commit (shop/events.py).
 import logging
 from datetime import timedelta
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from shop import events
 from shop.models import Order, OrderEvent, Payment, Shipment, ShopSettings, StockMovement
+from shop.selectors.orders import nothing_left_to_ship
 from shop.services import inventory
 from tenants import activity
 from tenants.errors import Conflict, ErrorCode, InvalidInput, NotFound, ProviderUnavailable
@@ -196,6 +197,19 @@ def mark_order_paid(*, order: Order, payment) -> Order:
     return order
 
 
+def _require_something_to_ship(order: Order) -> None:
+    """An order whose every line was refunded in full (or is being refunded in full) has nothing left to
+    send: shipping it would send goods the buyer has had their money back for."""
+    if nothing_left_to_ship(order):
+        raise Conflict(
+            _(
+                "Every item of this order was refunded in full: there is nothing to ship. Do not send "
+                "the parcel; the order is closed for shipping."
+            ),
+            code=ErrorCode.ORDER_REFUNDED,
+        )
+
+
 @transaction.atomic
 def ship_order(*, order: Order | int, actor, carrier: str, tracking_number: str) -> Shipment:
     """The merchant ships a paid order with a carrier and tracking number; it completes by itself after
@@ -204,15 +218,23 @@ def ship_order(*, order: Order | int, actor, carrier: str, tracking_number: str)
 
     order = lock_order(order)
     require_status(order, Status.PAID, doing=pgettext("order can be", "shipped"))
+    _require_something_to_ship(order)
     chosen = carriers.parse_carrier(carrier)
     carrier_code = chosen.code
     number = carriers.check_tracking_number(chosen, tracking_number)
+    used = {"tracking_number": [_("This tracking number is already used by another order.")]}
     if Shipment.objects.filter(carrier=carrier_code, tracking_number=number).exists():
-        raise InvalidInput({"tracking_number": [_("This tracking number is already used by another order.")]})
+        raise InvalidInput(used)
     now = timezone.now()
-    shipment = Shipment.objects.create(
-        order=order, carrier=carrier_code, tracking_number=number, shipped_at=now
-    )
+    try:
+        with transaction.atomic():
+            shipment = Shipment.objects.create(
+                order=order, carrier=carrier_code, tracking_number=number, shipped_at=now
+            )
+    except IntegrityError:
+        # Another order shipped with the same parcel at the same moment (the unique index made this one
+        # wait for it, then refused it).
+        raise InvalidInput(used) from None
     days = ShopSettings.load().auto_complete_days
     order.status, order.shipped_at, order.auto_complete_at = Status.SHIPPED, now, now + timedelta(days=days)
     order.save(update_fields=["status", "shipped_at", "auto_complete_at"])

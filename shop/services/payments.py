@@ -12,6 +12,7 @@ Money that arrives for an order that no longer takes it — cancelled because it
 already by another payment — is refunded in full automatically through the same provider (the order
 stays cancelled: the buyer is told and gets the money back)."""
 
+import dataclasses
 import logging
 from datetime import timedelta
 
@@ -37,11 +38,12 @@ from shop.payments.base import (
     RefundResult,
     RefundStatus,
     choose_wechat_channel,
+    json_acknowledgement,
 )
 from shop.payments.registry import PROVIDER_LABELS, available_providers, provider_for
 from shop.selectors.buyers import wechat_openid
 from shop.services import orders as order_services
-from shop.services.numbers import new_number
+from shop.services.numbers import create_numbered, new_number
 from tenants import activity
 from tenants.errors import Conflict, DomainError, ErrorCode, InvalidInput, NotFound, ProviderUnavailable
 from tenants.links import store_path, store_url
@@ -158,16 +160,19 @@ def _record_payment(
         expires_at=order.pay_deadline,
     )
     provider.check_request(pay_request)  # a payment it cannot take is refused before anything is recorded
-    payment = Payment.objects.create(
+    payment = create_numbered(  # a number that clashes is drawn again
+        Payment,
+        field="out_trade_no",
+        prefix="P",
+        digits=12,
         order=order,
         provider=provider_code,
         channel=channel,
-        out_trade_no=pay_request.out_trade_no,
         amount=pay_request.amount,
         currency=pay_request.currency,
         account=provider.account,
     )
-    return provider, payment, pay_request
+    return provider, payment, dataclasses.replace(pay_request, out_trade_no=payment.out_trade_no)
 
 
 def handle_notification(*, store, provider_code: str, headers, body: bytes):
@@ -178,12 +183,29 @@ def handle_notification(*, store, provider_code: str, headers, body: bytes):
     except (PaymentNotConfigured, InvalidInput) as error:
         logger.warning("notification for %s, which %s does not use: %s", provider_code, store, error.message)
         return None, error.message
+    except DomainError as error:
+        logger.warning("notification for %s of %s, unusable now: %s", provider_code, store, error.message)
+        return json_acknowledgement(503, {"code": "FAIL", "message": str(error.code)}), error.message
     try:
         event = provider.parse_notification(headers=headers, body=body)
         outcome = apply_event(provider_code=provider_code, event=event, account=provider.account)
     except InvalidNotification as error:
         logger.warning("refused a %s notification for %s: %s", provider_code, store, error.message)
         return provider.acknowledge(False, message=error.message), error.message
+    except DomainError as error:
+        # Nothing was applied (apply_event's transaction rolled back): the provider is told to send it again
+        # later, with a 5xx where the failure is on a provider's side (it is unavailable now).
+        logger.warning(
+            "could not apply a %s notification for %s (%s): %s",
+            provider_code,
+            store,
+            error.code,
+            error.message,
+        )
+        refusal = provider.acknowledge(False, message=str(error.code))
+        if error.status_code >= 500:
+            refusal = refusal._replace(status=error.status_code)
+        return refusal, error.message
     return provider.acknowledge(True), outcome
 
 
@@ -221,7 +243,12 @@ def _apply(provider_code: str, event: ProviderEvent, account: str) -> str:
         return "payment failed"
     if event.kind in (EventKind.REFUND_SUCCEEDED, EventKind.REFUND_FAILED, EventKind.REFUND_CLOSED):
         refund = Refund.objects.select_for_update().filter(out_refund_no=event.out_refund_no).first()
-        if refund is None or refund.payment.out_trade_no != event.out_trade_no:
+        if (
+            refund is None
+            or refund.payment.out_trade_no != event.out_trade_no
+            or refund.payment.provider != provider_code
+        ):
+            # Not a refund of this store's, or not one sent through this provider: never act on it.
             raise InvalidNotification("unknown refund")
         _check_account(refund.payment, account)
         if event.kind == EventKind.REFUND_SUCCEEDED:
@@ -285,11 +312,14 @@ def create_refund(
     """Record a refund of `payment` (with what goes back per order line: `lines` of (line, amount, units)),
     reserve its lines' amounts while it is on its way, and submit it to the provider after commit. The
     caller holds the order's lock and has checked the amounts."""
-    refund = Refund.objects.create(
+    refund = create_numbered(
+        Refund,
+        field="out_refund_no",
+        prefix="R",
+        digits=12,
         order_id=payment.order_id,
         payment=payment,
         after_sale=after_sale,
-        out_refund_no=new_number("R", digits=12),
         amount=amount,
         reason=reason,
         retry_of=retry_of,

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from shop.models import SKU, RegionShippingFee, ShopSettings
+from tenants.errors import ErrorCode
 from tenants.money import ZERO, allocate, to_money
 
 MAX_QUANTITY = 999
@@ -40,6 +41,7 @@ class PricedLine:
     line_total: Decimal
     discount_share: Decimal = ZERO
     problem: str = ""
+    problem_code: ErrorCode | None = None
 
     @property
     def paid_amount(self) -> Decimal:
@@ -73,28 +75,31 @@ class Quote:
         return [line for line in self.lines if line.problem]
 
 
-def line_problem(sku: SKU, quantity: int) -> str:
-    """Why this SKU cannot be bought in this quantity now ("" when it can): the product is no longer on
-    sale, the SKU is switched off, it is sold out, or fewer are left than asked for."""
+def line_refusal(sku: SKU, quantity: int) -> tuple[str, ErrorCode | None]:
+    """Why this SKU cannot be bought in this quantity now, and its code (("", None) when it can): the
+    product is no longer on sale or the SKU is switched off (NOT_FOR_SALE), it is sold out or fewer are
+    left than asked for (OUT_OF_STOCK)."""
     if sku.product.status != sku.product.Status.ON_SALE or sku.product.archived_at or sku.retired_at:
-        return _("No longer on sale")
+        return _("No longer on sale"), ErrorCode.NOT_FOR_SALE
     if not sku.is_active:
-        return _("This option is no longer available")
+        return _("This option is no longer available"), ErrorCode.NOT_FOR_SALE
     if sku.stock <= 0:
-        return _("Sold out")
+        return _("Sold out"), ErrorCode.OUT_OF_STOCK
     if quantity > sku.stock:
-        return _("Only %(n)s left") % {"n": sku.stock}
-    return ""
+        return _("Only %(n)s left") % {"n": sku.stock}, ErrorCode.OUT_OF_STOCK
+    return "", None
 
 
 def price_line(sku: SKU, quantity: int) -> PricedLine:
     unit = to_money(sku.price)
+    problem, code = line_refusal(sku, quantity)
     return PricedLine(
         sku=sku,
         quantity=quantity,
         unit_price=unit,
         line_total=unit * quantity,
-        problem=line_problem(sku, quantity),
+        problem=problem,
+        problem_code=code,
     )
 
 

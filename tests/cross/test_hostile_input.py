@@ -245,6 +245,16 @@ def test_a_price_in_exponent_notation_or_other_scripts_is_a_field_error(owner_ap
     assert response.json()["skus"] == {"0": {"price": ["Enter an amount such as 12.50."]}}
 
 
+@pytest.mark.parametrize("value", ["12.345", "0.001", 12.345])
+def test_a_price_with_more_than_two_decimal_places_is_refused_not_rounded(owner_api, unchanged, value):
+    client, auth = owner_api
+    body = {"title": "苹果", "skus": [{"price": value}]}
+    response = client.post("/api/v1/products/", json.dumps(body), content_type="application/json", **auth)
+
+    assert response.status_code == 400
+    assert response.json()["skus"] == {"0": {"price": ["An amount has at most two decimal places (fen)."]}}
+
+
 @pytest.mark.parametrize("value", [2**31, -(2**31) - 1, "99999999999999999999", "1e5", "１２"])
 def test_a_sort_order_the_column_cannot_hold_is_a_field_error(owner_api, unchanged, value):
     client, auth = owner_api
@@ -358,3 +368,15 @@ def test_a_refusal_without_words_gets_a_sentence(owner_client_a, owner_api):
 
     assert page.status_code == 405 and "does not take that kind of request" in page.content.decode()
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize("value", ["t", "Y", 1.0, 2, "是的"])
+def test_a_yes_no_field_takes_yes_or_no_only(owner_api, unchanged, value):
+    client, auth = owner_api
+    body = {"stripe_enabled": value}
+    response = client.patch(
+        "/api/v1/payment-settings/", json.dumps(body), content_type="application/json", **auth
+    )
+
+    assert response.status_code == 400, response.content
+    assert response.json()["stripe_enabled"] == ["Choose yes or no (1 or 0)."]

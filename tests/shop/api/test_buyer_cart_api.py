@@ -187,3 +187,16 @@ def test_the_cart_and_orders_answer_a_signed_in_buyer_only(shop, path):
     from tests.shop.api.conftest import Api
 
     assert Api(shop.store).get(path).status_code == 401
+
+
+def test_an_item_not_for_sale_is_refused_with_the_not_for_sale_code(shop, buyer_api):
+    with schema_context(shop.store.schema_name):
+        shop.tea.status = "off_sale"
+        shop.tea.save()
+    connection.set_schema_to_public()
+
+    response = buyer_api.post(LINES, {"sku": shop.tea_sku.pk, "quantity": 1})
+    assert response.status_code == 400 and response.json()["code"] == "not_for_sale", response.content
+
+    ordered = place(buyer_api, shop, [(shop.tea_sku, 1)])
+    assert ordered.status_code == 409 and ordered.json()["code"] == "not_for_sale", ordered.content

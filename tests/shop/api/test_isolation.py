@@ -56,7 +56,7 @@ BUYER_ENDPOINTS = [
     ("get", "/api/v1/buyer/notifications/", None),
     ("post", "/api/v1/buyer/notifications/read/", {"ids": ["{note}"]}),
 ]
-# (method, path, body) of every staff endpoint of the order side.
+# (method, path, body) of every staff endpoint of the order side, and of the store's settings.
 STAFF_ENDPOINTS = [
     ("get", "/api/v1/orders/", None),
     ("get", "/api/v1/orders/{order_id}/", None),
@@ -72,6 +72,14 @@ STAFF_ENDPOINTS = [
     ("post", "/api/v1/orders/{order_id}/refunds/{refund_id}/retry/", None),
     ("get", "/api/v1/shipping-rules/", None),
     ("put", "/api/v1/shipping-rules/", {"shipping_flat_fee": "1.00"}),
+    # The store's own settings (one object each, on the store API view base).
+    ("get", "/api/v1/store/", None),
+    ("patch", "/api/v1/store/", {"name": "别人的店"}),
+    ("get", "/api/v1/payment-settings/", None),
+    ("patch", "/api/v1/payment-settings/", {"stripe_enabled": True}),
+    ("post", "/api/v1/payment-settings/test/", {"provider": "sandbox"}),
+    ("get", "/api/v1/wechat-settings/", None),
+    ("patch", "/api/v1/wechat-settings/", {"mini_app_id": "wx0123456789abcdef"}),
 ]
 
 
@@ -136,7 +144,8 @@ def test_the_lists_above_are_every_order_endpoint():
         for path, operations in schema["paths"].items()
         for method in operations
         if re.match(
-            r"/api/v1/(buyer/(cart|checkout|orders|after-sales|notifications)|orders|after-sales|shipping)",
+            r"/api/v1/(buyer/(cart|checkout|orders|after-sales|notifications)|orders|after-sales|shipping"
+            r"|store/|payment-settings|wechat-settings)",
             path,
         )
     }

@@ -312,3 +312,100 @@ def test_a_stripe_webhook_that_does_not_verify_is_refused(shop, buyer_api, strip
 
     assert response.status_code == 400
     assert order_of(shop, order["number"]).status == Order.Status.PENDING_PAYMENT
+
+
+# --- a provider that cannot be used now ------------------------------------------------------------------
+
+
+def awaiting_notification(shop, buyer_api):
+    """An order placed and started with the sandbox, and the notification that would pay it."""
+    order = placed(buyer_api, shop)
+    started = start(buyer_api, order["number"])
+    return order, started, sandbox_notification(shop.store, started["out_trade_no"])
+
+
+def test_a_notification_while_the_provider_is_unavailable_is_refused_for_a_retry(
+    shop, buyer_api, monkeypatch, caplog
+):
+    from shop.payments.base import ProviderUnavailable
+    from shop.payments.sandbox import SandboxProvider
+
+    order, started, (headers, body) = awaiting_notification(shop, buyer_api)
+
+    def unavailable(self, **kwargs):
+        raise ProviderUnavailable("暂时无法连接", provider="sandbox", provider_code="TIMEOUT")
+
+    monkeypatch.setattr(SandboxProvider, "parse_notification", unavailable)
+    response = notify(shop.store, "sandbox", headers, body)
+
+    assert response.status_code == 503
+    assert response.json() == {"code": "FAIL", "message": "payment_provider_unavailable"}
+    assert "could not apply a sandbox notification" in caplog.text
+    assert order_of(shop, order["number"]).status == Order.Status.PENDING_PAYMENT
+
+    monkeypatch.undo()  # the provider is back: the retry pays the order
+    assert notify(shop.store, "sandbox", headers, body).status_code == 200
+    assert order_of(shop, order["number"]).status == Order.Status.PAID
+
+
+def test_a_notification_that_fails_half_way_changes_nothing_and_is_taken_on_retry(
+    shop, buyer_api, monkeypatch
+):
+    from shop.services import orders as order_services
+    from tenants.errors import ProviderUnavailable
+
+    order, started, (headers, body) = awaiting_notification(shop, buyer_api)
+
+    def fails(**kwargs):
+        raise ProviderUnavailable("SMS gateway down", provider="sms")
+
+    monkeypatch.setattr(order_services, "mark_order_paid", fails)
+    response = notify(shop.store, "sandbox", headers, body)
+
+    assert response.status_code == 503 and response.json()["code"] == "FAIL"
+    with schema_context(shop.store.schema_name):
+        assert not ProviderNotification.objects.exists()
+        assert Payment.objects.get(out_trade_no=started["out_trade_no"]).status == Payment.Status.STARTED
+    monkeypatch.undo()
+    assert notify(shop.store, "sandbox", headers, body).status_code == 200
+    assert order_of(shop, order["number"]).status == Order.Status.PAID
+
+
+def test_a_store_whose_provider_is_no_longer_set_up_answers_a_clear_refusal(
+    shop, buyer_api, settings, caplog
+):
+    order, started, (headers, body) = awaiting_notification(shop, buyer_api)
+    settings.PAYMENT_SANDBOX = False  # the platform stopped offering the sandbox
+
+    response = notify(shop.store, "sandbox", headers, body)
+
+    assert response.status_code == 404 and response.json()["code"] == "FAIL"
+    assert "does not use" in caplog.text
+    assert order_of(shop, order["number"]).status == Order.Status.PENDING_PAYMENT
+
+
+def test_a_refund_notification_from_another_provider_than_the_refunds_is_refused(shop, buyer_api):
+    from shop.payments.base import EventKind, InvalidNotification, ProviderEvent
+
+    order = placed(buyer_api, shop)
+    started = start(buyer_api, order["number"])
+    notify(shop.store, "sandbox", *sandbox_notification(shop.store, started["out_trade_no"]))
+    with schema_context(shop.store.schema_name):
+        payment = Payment.objects.get(out_trade_no=started["out_trade_no"])
+        refund = payments.refund_payment_in_full(payment=payment, reason="测试")
+        event = ProviderEvent(
+            event_id="evt_1",
+            kind=EventKind.REFUND_SUCCEEDED,
+            out_trade_no=payment.out_trade_no,
+            provider_payment_id="pi_1",
+            amount=payment.amount,
+            currency=payment.currency,
+            occurred_at=payment.paid_at,
+            out_refund_no=refund.out_refund_no,
+            provider_refund_id="re_1",
+        )
+        with pytest.raises(InvalidNotification):
+            payments.apply_event(provider_code="stripe", event=event)
+        assert Refund.objects.get(pk=refund.pk).status == Refund.Status.PENDING
+        assert payments.apply_event(provider_code="sandbox", event=event) == "refunded"
+    connection.set_schema_to_public()

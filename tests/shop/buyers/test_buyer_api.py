@@ -107,6 +107,28 @@ def test_the_profile_and_the_phone_number_change_through_the_api(store_a, media_
     assert response.status_code == 200 and response.json()["phone"] == "+8613800138099"
 
 
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"name": "小\u0000李"}, "name"),
+        ({"name": "小李" * 21}, "name"),
+        ({"name": 12}, "name"),
+        ({"clear_avatar": "t"}, "clear_avatar"),
+        ({"clear_avatar": 1.0}, "clear_avatar"),
+        ({"clear_avatar": "maybe"}, "clear_avatar"),
+        ({}, "non_field_errors"),
+    ],
+)
+def test_a_profile_field_the_input_layer_refuses_is_a_field_error(store_a, body, field):
+    client = buyer_client(store_a, sign_in(store_a))
+    before = call(client, "get", "/api/v1/buyer/profile/").json()
+
+    response = call(client, "patch", "/api/v1/buyer/profile/", body)
+
+    assert response.status_code == 400 and field in response.json(), response.content
+    assert call(client, "get", "/api/v1/buyer/profile/").json() == before
+
+
 def test_a_phone_number_of_another_buyer_is_a_409(store_a, settings):
     settings.SMS_CODE_RESEND_SECONDS = 0
     sign_in(store_a, phone="+8613800138098")

@@ -39,6 +39,16 @@ def test_a_nickname_has_at_most_forty_characters(buyer):
     assert list(refused.value.errors) == ["name"]
 
 
+@pytest.mark.parametrize("name", ["小\x00王", "\x1b[2J小王", "小\x07王"])
+def test_a_nickname_with_a_control_character_is_refused_and_nothing_changes(buyer, name):
+    with pytest.raises(InvalidInput) as refused:
+        update_profile(buyer=buyer, data=ProfileInput(name=name, avatar=png()))
+    assert list(refused.value.errors) == ["name"]
+    assert "control character" in refused.value.errors["name"][0]
+    buyer.refresh_from_db()
+    assert buyer.name == "旧名字" and not buyer.avatar
+
+
 def test_an_avatar_is_stored_under_its_real_format_and_can_be_removed(
     buyer, django_capture_on_commit_callbacks
 ):

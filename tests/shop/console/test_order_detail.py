@@ -196,3 +196,26 @@ def test_an_order_that_does_not_exist_is_a_404(shop, owner_client, pk):
     assert owner_client.get(f"/console/orders/{pk}/").status_code == 404
     assert owner_client.post(f"/console/orders/{pk}/ship/", {"carrier": "shunfeng"}).status_code == 404
     assert owner_client.post(f"/console/orders/{pk}/cancel/", {"reason": "x"}).status_code == 404
+
+
+def test_an_order_refunded_in_full_says_there_is_nothing_to_ship_and_leaves_the_template(
+    shop, owner_client, owner, eager_tasks
+):
+    refunded, waiting = paid_order(shop, (shop.small, 1)), paid_order(shop, (shop.tea_sku, 1))
+    line = refunded.lines.get()
+    with eager_tasks(execute=True):
+        aftersales.approve_after_sale(
+            actor=owner, after_sale=ask_refund(shop, refunded, amount=str(line.paid_amount), line=line)
+        )
+
+    page = text(owner_client.get(f"/console/orders/{refunded.pk}/"))
+    assert "there is nothing to ship" in page and "Ship the order" not in page
+    assert "Ship the order" in text(owner_client.get(f"/console/orders/{waiting.pk}/"))
+    template = owner_client.get("/console/orders/ship/template/").content.decode("utf-8-sig")
+    assert waiting.number in template and refunded.number not in template
+
+    response = owner_client.post(
+        f"/console/orders/{refunded.pk}/ship/", {"carrier": "shunfeng", "tracking_number": "SF1401234567890"}
+    )
+    assert response.status_code == 409 and "there is nothing to ship" in text(response)
+    assert not Shipment.objects.exists()

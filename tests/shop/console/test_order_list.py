@@ -219,7 +219,8 @@ def test_the_export_is_the_filtered_list_as_csv(shop, owner_client):
     assert row["order_number"] == unpaid.number
     assert row["placed_at"] == "2026-03-02 01:30:00"  # the store's time zone
     assert row["status"] == "Awaiting payment"
-    assert row["buyer_phone"] == "+8613800138001" and row["recipient"] == "张三"
+    # A leading "+" would make a spreadsheet read the phone as a formula (or a number): it is quoted.
+    assert row["buyer_phone"] == "'+8613800138001" and row["recipient"] == "张三"
     assert row["address"] == "上海市 上海市 浦东新区 世纪大道 100 号"
     assert row["items"] == "龙井茶 ×1" and row["payable"] == str(unpaid.payable)
     assert row["paid"] == "0.00" and row["buyer_note"] == "请放门口"

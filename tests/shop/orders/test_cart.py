@@ -8,7 +8,7 @@ import pytest
 from shop.models import SKU, Cart, CartLine
 from shop.selectors.cart import cart_view
 from shop.services import cart as carts
-from tenants.errors import InvalidInput, NotFound
+from tenants.errors import ErrorCode, InvalidInput, NotFound
 
 
 def test_adding_twice_adds_up_and_the_view_prices_the_ticked_lines(shop):
@@ -92,3 +92,28 @@ def test_ordering_from_the_cart_takes_the_ordered_lines_out(shop):
     carts.add_to_cart(buyer=shop.buyer, sku_id=shop.tea_sku.pk, quantity=1)
     shop.place([(shop.small, 1)], from_cart=True)
     assert list(CartLine.objects.values_list("sku_id", flat=True)) == [shop.tea_sku.pk]
+
+
+def test_an_item_not_for_sale_is_refused_with_its_code(shop):
+    shop.tea.status = "off_sale"
+    shop.tea.save()
+    with pytest.raises(InvalidInput) as refused:
+        carts.add_to_cart(buyer=shop.buyer, sku_id=shop.tea_sku.pk, quantity=1)
+    assert refused.value.code == ErrorCode.NOT_FOR_SALE and list(refused.value.errors) == ["quantity"]
+    SKU.objects.filter(pk=shop.small.pk).update(stock=0)
+    with pytest.raises(InvalidInput) as sold_out:
+        carts.add_to_cart(buyer=shop.buyer, sku_id=shop.small.pk, quantity=1)
+    assert sold_out.value.code == ErrorCode.OUT_OF_STOCK
+
+
+def test_merging_two_lines_past_the_most_of_one_item_is_refused_not_cut_down(shop):
+    SKU.objects.filter(pk__in=[shop.small.pk, shop.large.pk]).update(stock=5000)
+    small = carts.add_to_cart(buyer=shop.buyer, sku_id=shop.small.pk, quantity=600)
+    carts.add_to_cart(buyer=shop.buyer, sku_id=shop.large.pk, quantity=600)
+    cart = carts.cart_for(buyer=shop.buyer)
+
+    with pytest.raises(InvalidInput) as refused:
+        carts.update_cart_line(cart=cart, line_id=small.pk, sku_id=shop.large.pk)
+
+    assert refused.value.errors == {"quantity": ["At most 999 of one item."]}
+    assert sorted(CartLine.objects.filter(cart=cart).values_list("quantity", flat=True)) == [600, 600]

@@ -11,7 +11,7 @@ from django_tenants.utils import schema_context
 from shop.models import SKU, Order, RegionShippingFee, ShopSettings, StockMovement
 from shop.services import checkout, pricing
 from shop.services.pricing import Discount
-from tenants.errors import Conflict, InvalidInput, NotFound
+from tenants.errors import Conflict, ErrorCode, InvalidInput, NotFound
 from tests.conftest import run_in_threads
 
 
@@ -146,11 +146,17 @@ def test_a_price_changed_since_the_page_was_shown_is_refused(shop):
 def test_off_sale_and_disabled_items_cannot_be_ordered(shop):
     shop.tea.status = "off_sale"
     shop.tea.save()
-    with pytest.raises(Conflict, match="No longer on sale"):
+    with pytest.raises(Conflict, match="No longer on sale") as off_sale:
         shop.place([(shop.tea_sku, 1)])
+    assert off_sale.value.code == ErrorCode.NOT_FOR_SALE
     SKU.objects.filter(pk=shop.large.pk).update(is_active=False)
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as disabled:
         shop.place([(shop.large, 1)])
+    assert disabled.value.code == ErrorCode.NOT_FOR_SALE
+    SKU.objects.filter(pk=shop.small.pk).update(stock=0)
+    with pytest.raises(Conflict) as sold_out:
+        shop.place([(shop.small, 1)])
+    assert sold_out.value.code == ErrorCode.OUT_OF_STOCK
 
 
 def test_a_staff_account_cannot_buy(shop):
@@ -180,3 +186,12 @@ def test_buyers_racing_for_the_last_units_never_oversell(committed_shop):
         assert Order.objects.count() == 3 and SKU.objects.get(pk=shop.tea_sku.pk).stock == 0
         assert sum(1 for r in results if isinstance(r, int)) == 3
         assert all(isinstance(r, Conflict) for r in results if not isinstance(r, int)), results
+
+
+def test_one_item_on_two_lines_past_the_most_of_one_item_is_refused_not_cut_down(shop):
+    SKU.objects.filter(pk=shop.small.pk).update(stock=5000)
+    with pytest.raises(InvalidInput) as refused:
+        shop.place([(shop.small, 600), (shop.small, 600)])
+    assert refused.value.errors == {"lines.1.quantity": ["At most 999 of one item."]}
+    assert not Order.objects.exists()
+    assert shop.place([(shop.small, 500), (shop.small, 499)]).lines.get().quantity == 999

@@ -2,18 +2,20 @@
 merchant gives; an unpaid order never ships; returns come back the same way and may be restocked."""
 
 import io
+import types
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from django_tenants.utils import schema_context
 
 from shop.models import SKU, AfterSale, Order, Shipment, StockMovement
 from shop.services import aftersales, order_files, orders
 from shop.services.aftersales import AfterSaleInput
 from tenants.activity.models import ActivityEntry
-from tenants.errors import Conflict, InvalidInput
-from tests.conftest import owner_of
+from tenants.errors import Conflict, ErrorCode, InvalidInput
+from tests.conftest import owner_of, run_in_threads
 
 
 @pytest.fixture
@@ -132,3 +134,110 @@ def test_orders_of_a_completed_day_range_export_as_a_spreadsheet(shop, owner):
         and "烟台苹果" in row
         and timezone.localtime(order.placed_at).strftime("%Y-%m-%d") in row
     )
+
+
+# --- an order refunded in full, and two parcels with one number ----------------------------------------
+
+
+def refund_in_full(shop, owner, order, eager_tasks, *, execute=True):
+    for line in order.lines.all():
+        request = aftersales.request_after_sale(
+            buyer=shop.buyer,
+            data=AfterSaleInput(
+                order_line_id=line.pk, kind="refund_only", amount=str(line.paid_amount), reason="不要了"
+            ),
+        )
+        with eager_tasks(execute=execute):
+            aftersales.approve_after_sale(actor=owner, after_sale=request)
+
+
+@pytest.mark.parametrize("done", [True, False], ids=["refunded", "refund on its way"])
+def test_an_order_refunded_in_full_is_not_shipped(shop, owner, eager_tasks, done):
+    order = paid(shop, (shop.small, 1), (shop.tea_sku, 1))
+    refund_in_full(shop, owner, order, eager_tasks, execute=done)
+
+    with pytest.raises(Conflict) as caught:
+        orders.ship_order(order=order, actor=owner, carrier="sf", tracking_number="SF1401234567890")
+
+    assert caught.value.code == ErrorCode.ORDER_REFUNDED
+    assert "nothing to ship" in caught.value.message
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID and not Shipment.objects.exists()
+
+
+def test_an_order_refunded_in_part_still_ships(shop, owner, eager_tasks):
+    order = paid(shop, (shop.small, 1), (shop.tea_sku, 1))
+    line = order.lines.get(sku=shop.small)
+    request = aftersales.request_after_sale(
+        buyer=shop.buyer,
+        data=AfterSaleInput(order_line_id=line.pk, kind="refund_only", amount="29.90", reason="不要了"),
+    )
+    with eager_tasks(execute=True):
+        aftersales.approve_after_sale(actor=owner, after_sale=request)
+
+    orders.ship_order(order=order, actor=owner, carrier="sf", tracking_number="SF1401234567890")
+    order.refresh_from_db()
+    assert order.status == Order.Status.SHIPPED
+
+
+@pytest.fixture
+def racing_check(monkeypatch):
+    """The check for a used tracking number passes, as it does for two shipments at the same moment
+    (neither sees the other yet); the unique index still decides."""
+    real = orders.Shipment
+
+    class Racing:
+        objects = types.SimpleNamespace(
+            filter=lambda **kw: types.SimpleNamespace(exists=lambda: False), create=real.objects.create
+        )
+
+    monkeypatch.setattr(orders, "Shipment", Racing)
+
+
+def test_two_orders_shipped_with_one_number_at_once_give_a_field_error(shop, owner, racing_check):
+    first, second = paid(shop), paid(shop, (shop.tea_sku, 1))
+    orders.ship_order(order=first, actor=owner, carrier="sf", tracking_number="SF1401234567890")
+
+    with pytest.raises(InvalidInput) as caught:
+        orders.ship_order(order=second, actor=owner, carrier="sf", tracking_number="SF1401234567890")
+
+    assert list(caught.value.errors) == ["tracking_number"]
+    second.refresh_from_db()
+    assert second.status == Order.Status.PAID
+    assert list(Shipment.objects.values_list("order_id", flat=True)) == [first.pk]
+
+
+def test_a_file_naming_one_number_twice_at_once_reports_the_second_row(shop, owner, racing_check):
+    first, second = paid(shop), paid(shop, (shop.tea_sku, 1))
+    content = "\r\n".join(
+        [
+            "订单号,快递公司,运单号",
+            f"{first.number},sf,SF1401234567890",
+            f"{second.number},sf,SF1401234567890",
+        ]
+    ).encode()
+
+    result = order_files.ship_orders_from_file(actor=owner, file=content, filename="ship.csv")
+
+    assert result.shipped == [first.number]
+    assert [(e.row, e.column) for e in result.errors] == [(3, "tracking_number")]
+
+
+def test_two_staff_shipping_two_orders_with_one_number_at_the_same_moment(committed_shop):
+    shop = committed_shop
+    with schema_context(shop.store.schema_name):
+        owner = owner_of(shop.store)
+        first, second = paid(shop), paid(shop, (shop.tea_sku, 1))
+
+    def ship(order):
+        return lambda: orders.ship_order(
+            order=order.pk, actor=owner, carrier="sf", tracking_number="SF1401234567890"
+        )
+
+    results = run_in_threads(shop.store.schema_name, [ship(first), ship(second)])
+
+    assert sorted(type(r).__name__ for r in results) == ["InvalidInput", "Shipment"], results
+    refused = next(r for r in results if isinstance(r, InvalidInput))
+    assert list(refused.errors) == ["tracking_number"]
+    with schema_context(shop.store.schema_name):
+        assert Shipment.objects.count() == 1

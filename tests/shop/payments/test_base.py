@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from shop.payments.base import Channel, PaymentRequest, choose_wechat_channel
+from shop.payments.base import Channel, PaymentRequest, RefundRequest, choose_wechat_channel
+from shop.payments.sandbox import SandboxProvider
 from tenants.errors import InvalidInput
 
 WECHAT_IOS = " ".join(
@@ -78,8 +79,16 @@ GOOD = {
         ("amount", Decimal("0")),
         ("amount", Decimal("-1")),
         ("amount", Decimal("NaN")),
+        ("out_trade_no", "FX2026|120100001"),  # WeChat takes "|" and "*"; a URL path and Stripe's search not
+        ("out_trade_no", "FX2026120100001\x00"),
+        ("out_trade_no", "ＦＸ２０２６１２０１"),
         ("currency", "cny"),
         ("channel", "alipay"),
+        ("description", "Order\x00 1"),
+        ("payer_openid", "o" * 129),
+        ("payer_openid", "oUpF8uMuAJO' OR 1=1"),
+        ("client_ip", "203.0.113.7, 10.0.0.1"),
+        ("client_ip", "localhost"),
     ],
 )
 def test_a_payment_request_refuses_what_no_provider_could_take(field, value):
@@ -90,3 +99,36 @@ def test_a_payment_request_refuses_what_no_provider_could_take(field, value):
 
 def test_a_good_payment_request():
     assert PaymentRequest(**GOOD).amount == Decimal("12.50")
+
+
+REFUND = {
+    "out_trade_no": "FX20261201000001",
+    "out_refund_no": "RF20261201000001",
+    "amount": Decimal("5.00"),
+    "total_amount": Decimal("12.50"),
+    "reason": "坏了",
+    "notify_url": "https://n/",
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("out_refund_no", "R" * 33),
+        ("out_refund_no", "R2026 1201"),
+        ("reason", "坏了\x00"),
+        ("provider_payment_id", "pi_1' OR metadata['store']:'b"),
+    ],
+)
+def test_a_refund_request_refuses_what_no_provider_could_take(field, value):
+    with pytest.raises(InvalidInput) as error:
+        RefundRequest(**{**REFUND, field: value})
+    assert field in error.value.errors
+
+
+@pytest.mark.parametrize("method", ["query_payment", "close_payment"])
+def test_queries_and_closes_check_the_number_before_the_call(method):
+    provider = SandboxProvider(store_key="store_a_schema")
+    with pytest.raises(InvalidInput) as error:
+        getattr(provider, method)("FX'; DROP")
+    assert "out_trade_no" in error.value.errors

@@ -331,3 +331,12 @@ def test_the_account_is_a_fingerprint_of_the_publishable_key(provider):
         store_key="s", publishable_key="pk_test_other", secret_key="sk", webhook_secret="w"
     )
     assert other.account != provider.account and len(provider.account) <= 100
+
+
+def test_metadata_stripe_would_refuse_is_refused_before_the_call(provider, rsps):
+    with pytest.raises(InvalidInput) as error:
+        provider._metadata("FX20261201000001", out_refund_no="R" * 501)
+    assert "out_refund_no" in error.value.errors
+    with pytest.raises(InvalidInput):
+        provider.query_payment("FX2026' OR metadata['store']:'x")  # never put into Stripe's search query
+    assert not rsps.calls

@@ -92,6 +92,10 @@ def test_yes_no_and_choices():
     assert parse_bool(None, field="low_stock", default=False) is False
     with pytest.raises(InvalidInput, match="Choose yes or no"):
         parse_bool("maybe", field="low_stock")
+    assert (parse_bool(1, field="low_stock"), parse_bool(0, field="low_stock")) == (True, False)
+    for value in (2, -1, 1.0, "t", "y"):
+        with pytest.raises(InvalidInput, match="Choose yes or no"):
+            parse_bool(value, field="low_stock")
     assert parse_choice("draft", ["draft", "on_sale"], field="status") == "draft"
     with pytest.raises(InvalidInput) as refused:
         parse_choice("gone", ["draft", "on_sale"], field="status")
@@ -99,8 +103,15 @@ def test_yes_no_and_choices():
 
 
 def test_money_goes_through_the_one_money_helper():
-    assert parse_money("12.345", field="price") == Decimal("12.35")
-    for value in ("1e5", "1E+999999", "１２", "NaN", 1.5, "9" * 20):
+    assert parse_money("12.5", field="price") == Decimal("12.50")
+    assert parse_money(" ¥1,200.00 ", field="price") == Decimal("1200.00")
+    assert parse_money(Decimal("12.50"), field="price") == Decimal("12.50")
+    for value in ("12.345", "0.001", Decimal("12.505")):
+        # Never rounded: the amount a person typed is the amount, or it is refused.
+        with pytest.raises(InvalidInput) as refused:
+            parse_money(value, field="price")
+        assert refused.value.errors == {"price": ["An amount has at most two decimal places (fen)."]}
+    for value in ("1e5", "1E+999999", "１２", "١٢", "NaN", "Infinity", 1.5, True, "9" * 20, "1000000000000"):
         with pytest.raises(InvalidInput) as refused:
             parse_money(value, field="price")
         assert refused.value.errors == {"price": ["Enter an amount such as 12.50."]}
