@@ -15,7 +15,7 @@ from shop.models import AfterSale, Order, Refund, RegionShippingFee
 from shop.services import aftersales
 from shop.services.aftersales import AfterSaleInput
 from tests.browser.conftest import ARTIFACTS, host_url, log_in_as_owner
-from tests.shop.orders.conftest import Shop, wipe_orders
+from tests.shop.services.conftest import Shop, wipe_orders
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,7 @@ from shop.services import cart as carts
 from shop.services import orders as order_services
 from tests.browser.conftest import ARTIFACTS, host_url
 from tests.conftest import owner_of
-from tests.shop.orders import conftest as orders
+from tests.shop.services import conftest as orders
 
 pytestmark = pytest.mark.browser
 committed_shop = orders.committed_shop  # store A's Shop, committed for the live server, wiped afterwards

@@ -15,7 +15,7 @@ from tenants import sms
 from tenants.models import Store
 from tests.browser.conftest import ARTIFACTS, host_url
 from tests.conftest import STORE_A
-from tests.shop.orders.conftest import wipe_orders
+from tests.shop.services.conftest import wipe_orders
 
 pytestmark = pytest.mark.browser
 PHONE = "+8613700137001"

@@ -100,7 +100,7 @@ def test_a_lapsed_store_is_read_only_but_for_billing_and_says_why(lapsed_a):
 
 
 def test_a_lapsed_stores_storefront_shows_but_takes_no_orders(lapsed_a, media_root):
-    from tests.shop.orders.conftest import Shop
+    from tests.shop.services.conftest import Shop
 
     assert host_client(lapsed_a.host).get("/").status_code == 200
     connection.set_schema_to_public()

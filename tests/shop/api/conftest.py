@@ -1,4 +1,4 @@
-"""The order side over HTTP: store A with things to sell (tests/shop/orders/conftest.py's Shop, committed
+"""The order side over HTTP: store A with things to sell (tests/shop/services/conftest.py's Shop, committed
 to nothing but the test's transaction), API clients holding a buyer's or a staff member's token, and a
 provider's side of the payment notifications."""
 
@@ -11,7 +11,6 @@ from shop.models import Payment
 from shop.payments.registry import provider_for
 from tenants.accounts.services import api_token_for
 from tests.conftest import make_staff, owner_of
-from tests.shop.orders.conftest import Shop
 from tests.shop.payments.conftest import (  # noqa: F401 - fixtures of the payment tests, used here too
     fake_wechat,
     own_wechat,
@@ -19,6 +18,7 @@ from tests.shop.payments.conftest import (  # noqa: F401 - fixtures of the payme
     stripe_keys,
     wechat_keys,
 )
+from tests.shop.services.conftest import Shop
 
 JSON = "application/json"
 NOTIFY = "/api/v1/webhooks/payments/{provider}/"

@@ -21,8 +21,8 @@ from shop.services import payments
 from shop.services.payment_settings import PaymentSettingsInput, update_payment_settings
 from tests.conftest import owner_of, run_in_threads
 from tests.shop.api.conftest import Api, notify, place, sandbox_notification
-from tests.shop.orders.conftest import committed_shop  # noqa: F401 - a fixture, used below
 from tests.shop.payments.fakes import paid_resource, stripe_event, stripe_payment_intent
+from tests.shop.services.conftest import committed_shop  # noqa: F401 - a fixture, used below
 from tests.snapshots import Snapshot
 
 

@@ -10,7 +10,7 @@ from django_tenants.utils import schema_context
 from shop.services import aftersales
 from shop.services.aftersales import AfterSaleInput
 from tests.conftest import console_client, make_staff, owner_of, text  # noqa: F401 - text for this folder's modules
-from tests.shop.orders.conftest import Shop
+from tests.shop.services.conftest import Shop
 
 User = get_user_model()
 

@@ -14,7 +14,7 @@ from shop.services.importing import COLUMNS, ImportRejected, export_products_csv
 from shop.services.importing import import_products as run_import
 from shop.services.spreadsheets import read_table, safe_cell
 from tests.shop.factories import create_product
-from tests.shop.orders.conftest import Shop
+from tests.shop.services.conftest import Shop
 
 ROWS = [["订单号", "快递公司", "运单号"], ["2026120112345678", "顺丰速运", "SF1401234567890"]]
 

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from tests.conftest import make_buyer, signed_in_client
-from tests.shop.orders import conftest as orders
+from tests.shop.services import conftest as orders
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 # The order tests' fixtures: store A's `Shop`, and a SKU of store B.

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from shop.models import SKU, Cart, CartLine, Product
 from shop.services import cart as carts
-from tests.shop.buyers.conftest import last_code
+from tests.shop.conftest import last_code
 from tests.shop.factories import make_product
 from tests.shop.storefront.conftest import HTMX, text_of
 

@@ -28,7 +28,7 @@ from tenants.errors import (
     RateLimited,
 )
 from tests.conftest import host_client, owner_of
-from tests.shop.buyers.conftest import PHONE_1, api_client, last_code, make_buyer
+from tests.shop.conftest import PHONE_1, api_client, last_code, make_buyer
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()

@@ -10,7 +10,7 @@ from shop.selectors.buyers import buyer_addresses, default_address
 from shop.services import addresses
 from shop.services.addresses import AddressInput
 from tenants.errors import Conflict, InvalidInput, NotFound
-from tests.shop.buyers.conftest import PHONE_1, PHONE_2, make_buyer
+from tests.shop.conftest import PHONE_1, PHONE_2, make_buyer
 
 pytestmark = pytest.mark.django_db
 

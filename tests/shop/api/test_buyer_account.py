@@ -7,7 +7,7 @@ from django_tenants.utils import schema_context
 
 from shop.models import Address
 from tests.conftest import make_staff, owner_of
-from tests.shop.buyers.conftest import PHONE_1, api_client, last_code
+from tests.shop.conftest import PHONE_1, api_client, last_code
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"

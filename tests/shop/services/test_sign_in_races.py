@@ -14,7 +14,7 @@ from shop.services import buyer_auth
 from tenants.activity.models import ActivityEntry
 from tenants.models import Store
 from tests.conftest import STORE_A, run_in_threads
-from tests.shop.buyers.conftest import last_code
+from tests.shop.conftest import last_code
 
 User = get_user_model()
 PHONE = "+8613900139000"

@@ -11,7 +11,7 @@ from django.db import connection
 from tenants.accounts.services import api_token_for
 from tests.cross.test_api_fuzz import _fuzz, _keep_the_test_connection, _schema  # noqa: F401
 from tests.fuzz_objects import store_objects
-from tests.shop.buyers.conftest import PHONE_1, make_buyer
+from tests.shop.conftest import PHONE_1, make_buyer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 

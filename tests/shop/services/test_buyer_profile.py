@@ -8,7 +8,7 @@ from PIL import Image
 
 from shop.services.buyer_profile import ProfileInput, update_profile
 from tenants.errors import InvalidInput
-from tests.shop.buyers.conftest import PHONE_1, make_buyer
+from tests.shop.conftest import PHONE_1, make_buyer
 
 pytestmark = pytest.mark.django_db
 

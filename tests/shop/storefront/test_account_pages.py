@@ -15,7 +15,7 @@ from shop.services import addresses
 from shop.services.addresses import AddressInput
 from tenants import sms
 from tests.conftest import host_client
-from tests.shop.buyers.conftest import PHONE_1, last_code, sign_in_by_sms, signed_in_client
+from tests.shop.conftest import PHONE_1, PHONE_2, last_code, make_buyer, sign_in_by_sms, signed_in_client
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -209,7 +209,8 @@ def test_the_buyer_changes_the_phone_number_with_a_code_sent_to_the_new_one(stor
     assert buyer_1.phone == "+8613800138077"
 
 
-def test_a_number_of_another_account_is_refused_on_the_phone_page(store_a, buyer_1, buyer_2):
+def test_a_number_of_another_account_is_refused_on_the_phone_page(store_a, buyer_1):
+    buyer_2 = make_buyer(store_a, PHONE_2, name="买家二")  # not the storefront folder's buyer_2, who shops
     client = signed_in_client(store_a, buyer_1)
     post(client, "/account/sign-in/code/", {"phone": buyer_2.phone}, **HTMX)
     page = post(client, "/account/phone/", {"phone": buyer_2.phone, "code": last_code()}).content.decode()

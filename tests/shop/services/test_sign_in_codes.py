@@ -14,7 +14,7 @@ from shop.services import buyer_auth
 from tenants import sms
 from tenants.activity.models import ActivityEntry
 from tenants.errors import ErrorCode, InvalidInput, NotAllowed, RateLimited
-from tests.shop.buyers.conftest import PHONE_1, last_code
+from tests.shop.conftest import PHONE_1, last_code
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -238,7 +238,7 @@ def test_an_ip_address_gets_at_most_its_daily_cap_of_codes(in_store_a, settings,
 
 
 def test_a_text_the_provider_refuses_leaves_no_code_and_counts_against_nothing(in_store_a, settings):
-    settings.SMS_BACKEND = "tests.shop.buyers.test_sign_in_codes.RefusingBackend"
+    settings.SMS_BACKEND = "tests.shop.services.test_sign_in_codes.RefusingBackend"
     with pytest.raises(RateLimited):
         request_code(in_store_a)
     assert not SmsCode.objects.exists()

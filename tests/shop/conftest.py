@@ -1,4 +1,5 @@
-"""Buyers of the test stores, signed in on the storefront or holding an API token."""
+"""What the shop's tests share: buyers of the test stores, signed in on the storefront or holding an API
+token (the face folders add their own fixtures)."""
 
 import re
 

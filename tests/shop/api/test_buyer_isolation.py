@@ -12,7 +12,7 @@ from shop.models import Address
 from shop.services import addresses
 from shop.services.addresses import AddressInput
 from tests.conftest import host_client
-from tests.shop.buyers.conftest import PHONE_1, api_client, last_code, sign_in_by_sms, signed_in_client
+from tests.shop.conftest import PHONE_1, api_client, last_code, sign_in_by_sms, signed_in_client
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"
