@@ -16,7 +16,7 @@ buyers' notifications and texts, the queued tracking and refund tasks — runs w
 
 Refunds: agreeing to a refund (or receiving a return) records it and leaves the provider call to a worker
 after the commit, and no worker runs while `make run` seeds. So the seed makes that call itself, with
-`payments.submit_refund`, right after the service that queued it and at the same moment, as the worker
+`refunds.submit_refund`, right after the service that queued it and at the same moment, as the worker
 would a second later; the sandbox refunds at once. The task the commit still queues finds the refund done.
 
 Paying needs the payment sandbox (settings.PAYMENT_SANDBOX, on in development and tests): without it, as in
@@ -38,7 +38,16 @@ from shop.demo_clock import frozen_at
 from shop.models import SKU, Address, AfterSale, Order, Refund
 from shop.payments.base import EventKind
 from shop.payments.registry import SANDBOX, available_providers, provider_for
-from shop.services import aftersales, buyer_auth, checkout, orders, payments, shipping_rules, tracking_updates
+from shop.services import (
+    aftersales,
+    buyer_auth,
+    checkout,
+    orders,
+    payments,
+    refunds,
+    shipping_rules,
+    tracking_updates,
+)
 from shop.services.addresses import AddressInput, add_address
 from shop.services.aftersales import AfterSaleInput
 from shop.services.shipping_rules import RegionFeeInput, ShippingRulesInput
@@ -325,7 +334,7 @@ class Story:
         """The worker's part of a refund (see the module's docstring), done here at once."""
         for refund in Refund.objects.filter(after_sale=self.request, status=Refund.Status.PENDING):
             if (
-                payments.submit_refund(store=self.seeder.store, refund=refund).status
+                refunds.submit_refund(store=self.seeder.store, refund=refund).status
                 != Refund.Status.SUCCEEDED
             ):
                 raise RuntimeError(f"the refund of demo order {self.key} did not go through")

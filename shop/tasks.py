@@ -83,9 +83,9 @@ def _current_store() -> Store:
 @shared_task
 def submit_refund(refund_id: int) -> str:
     """Send a recorded refund to its payment's provider (in the store that queued it)."""
-    from shop.services import payments
+    from shop.services import refunds
 
-    return payments.submit_refund(store=_current_store(), refund=refund_id).status
+    return refunds.submit_refund(store=_current_store(), refund=refund_id).status
 
 
 @shared_task

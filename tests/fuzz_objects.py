@@ -13,7 +13,7 @@ from django_tenants.utils import schema_context
 
 from shop.models import BuyerNotification, MerchantNotification
 from shop.payments.registry import provider_for
-from shop.services import aftersales, cart, checkout, payments
+from shop.services import aftersales, cart, checkout, payments, refunds
 from shop.services.addresses import AddressInput, add_address
 from tenants.activity.models import ActivityEntry
 from tests.conftest import make_buyer, make_staff
@@ -67,8 +67,8 @@ def store_objects(store, *, buyer=None) -> dict:
             provider_code="sandbox",
             return_url="/",
         )
-        refused = payments.create_refund(payment=paid.paid_by, amount=Decimal("1.00"), reason="多付")
-        payments.fail_refund(refund=refused, message="NOT_ENOUGH")
+        refused = refunds.create_refund(payment=paid.paid_by, amount=Decimal("1.00"), reason="多付")
+        refunds.fail_refund(refund=refused, message="NOT_ENOUGH")
         line = cart.add_to_cart(buyer=buyer, sku_id=sku.pk, quantity=1)
         BuyerNotification.objects.create(
             buyer=buyer, kind="order_paid", title="已付款", link=f"/orders/{paid.number}/"

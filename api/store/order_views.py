@@ -45,7 +45,7 @@ from shop.selectors.orders import (
     console_after_sale,
     console_order,
 )
-from shop.services import aftersales, order_files, orders, payments, shipping_rules
+from shop.services import aftersales, order_files, orders, refunds, shipping_rules
 from tenants.errors import NotFound
 from tenants.inputs import parse_choice
 
@@ -156,7 +156,7 @@ class OrderViewSet(FileRefusalsInJSON, mixins.ListModelMixin, StoreViewSet):
         refund = next((refund for refund in order.refunds.all() if str(refund.pk) == refund_id), None)
         if refund is None:
             raise NotFound(_("This refund does not exist."))
-        payments.retry_refund(actor=request.user, refund=refund)
+        refunds.retry_refund(actor=request.user, refund=refund)
         return self._detail(order)
 
     @extend_schema(parameters=ORDER_FILTERS, responses={(200, "text/csv"): OpenApiTypes.BINARY})

@@ -21,7 +21,7 @@ from shop.permissions import can_handle_orders, can_retry_refunds
 from shop.selectors import orders as selectors
 from shop.selectors.orders import OrderFilters
 from shop.selectors.tracking import shipment_timeline
-from shop.services import order_files, payments
+from shop.services import order_files, refunds
 from shop.services import orders as order_services
 from shop.tracking.carriers import carrier_name
 from tenants.errors import DomainError
@@ -175,7 +175,7 @@ def refund_retry(request, pk, refund_pk):
     if refund is None:
         raise Http404(_("This refund does not exist."))
     try:
-        retried = payments.retry_refund(actor=request.user, refund=refund)
+        retried = refunds.retry_refund(actor=request.user, refund=refund)
     except DomainError as error:
         messages.error(request, error.message)
     else:

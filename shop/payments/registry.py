@@ -21,6 +21,7 @@ from shop.payments.base import PaymentNotConfigured, PaymentProvider
 from shop.payments.sandbox import SandboxProvider
 from shop.payments.stripe_provider import StripeProvider
 from shop.payments.wechat import WeChatMerchant, WeChatPayProvider, platform_service_provider
+from tenants.links import store_url
 from tenants.models import Store, StorePaymentAccount
 from tenants.selectors import store_payment_account
 
@@ -164,3 +165,8 @@ def provider_for(store: Store, code: str) -> PaymentProvider:
         sub_mchid=account.wechat_sub_mchid,
         sub_appid=account.wechat_sub_appid,
     )
+
+
+def notify_url(store, provider_code: str, *, request=None) -> str:
+    """Where a provider sends its notifications for this store: the store is in the host."""
+    return store_url(store, f"/api/v1/webhooks/payments/{provider_code}/", request=request)

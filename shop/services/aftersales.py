@@ -330,7 +330,7 @@ def receive_return(*, actor, after_sale: AfterSale | int, restock: bool) -> Afte
 
 def refund_request(after_sale: AfterSale, *, retry_of: Refund | None = None) -> Refund:
     """The refund of an agreed request, through the payment that paid the order (submitted after commit)."""
-    from shop.services import payments
+    from shop.services import refunds
 
     order = order_services.lock_order(after_sale.order_line.order_id)
     line = OrderLine.objects.select_for_update().get(pk=after_sale.order_line_id)
@@ -343,7 +343,7 @@ def refund_request(after_sale: AfterSale, *, retry_of: Refund | None = None) -> 
     if payment is None:
         raise Conflict(_("This order has no payment to refund."), code=ErrorCode.ILLEGAL_TRANSITION)
     units = after_sale.quantity if after_sale.kind == AfterSale.Kind.RETURN_AND_REFUND else 0
-    return payments.create_refund(
+    return refunds.create_refund(
         payment=payment,
         amount=after_sale.amount,
         reason=after_sale.reason,

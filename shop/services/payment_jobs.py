@@ -30,7 +30,7 @@ from shop.payments.base import (
     RefundResult,
     RefundStatus,
 )
-from shop.services import payments
+from shop.services import payments, refunds
 from tenants.errors import ProviderUnavailable
 
 logger = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ def check_open_payments(*, store, order: Order, now=None) -> bool:
     ProviderUnavailable (or another domain error) when a provider cannot tell: the order stays open."""
     now = now or timezone.now()
     for payment in order.payments.filter(status__in=OPEN_PAYMENT_STATES).order_by("pk"):
-        provider = payments.provider_of_payment(store, payment)
+        provider = refunds.provider_of_payment(store, payment)
         if not _close_or_record(provider, payment, now=now):
             return False
     return True
@@ -112,7 +112,7 @@ def due_refunds(*, now=None):
     now = now or timezone.now()
     return Refund.objects.filter(status=Refund.Status.PENDING).filter(
         Q(next_attempt_at__lte=now)
-        | Q(next_attempt_at__isnull=True, created_at__lte=now - payments.REFUND_RETRY_FIRST)
+        | Q(next_attempt_at__isnull=True, created_at__lte=now - refunds.REFUND_RETRY_FIRST)
     )
 
 
@@ -149,14 +149,14 @@ def retry_pending_refund(*, store, refund: Refund | int, now=None) -> Refund:
         pk=refund.pk, status=Refund.Status.PENDING, attempts=refund.attempts
     ).update(
         attempts=refund.attempts + 1,
-        next_attempt_at=payments.next_refund_attempt(refund.attempts + 1, now=now),
+        next_attempt_at=refunds.next_refund_attempt(refund.attempts + 1, now=now),
     )
     if not claimed:
         return refund  # another run took this attempt
     try:
-        provider = payments.provider_of_payment(store, refund.payment)
+        provider = refunds.provider_of_payment(store, refund.payment)
     except PaymentNotConfigured as error:
-        return payments.record_refund_result(
+        return refunds.record_refund_result(
             refund,
             RefundResult(status=RefundStatus.FAILED, provider_refund_id="", message=error.message),
         )
@@ -167,5 +167,5 @@ def retry_pending_refund(*, store, refund: Refund | int, now=None) -> Refund:
         provider_refund_id=refund.provider_refund_id,
     )
     if known.status == RefundStatus.NOT_FOUND:
-        return payments.send_refund(store, provider, refund)
-    return payments.record_refund_result(refund, known)
+        return refunds.send_refund(store, provider, refund)
+    return refunds.record_refund_result(refund, known)

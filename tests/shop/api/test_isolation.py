@@ -11,7 +11,7 @@ from django_tenants.utils import schema_context
 from drf_spectacular.generators import SchemaGenerator
 
 from shop.models import BuyerNotification, Order
-from shop.services import payments
+from shop.services import refunds
 from tests.conftest import make_buyer, owner_of
 from tests.shop.api.conftest import PARCEL, Api, pay_by_sandbox, place
 from tests.snapshots import Snapshot
@@ -98,8 +98,8 @@ def theirs(shop, owner_api):
     with schema_context(shop.store.schema_name):
         note = BuyerNotification.objects.create(buyer=shop.buyer, kind="order_paid", title="已付款")
         paid = Order.objects.get(pk=order["id"])
-        refused = payments.create_refund(payment=paid.paid_by, amount=Decimal("1.00"), reason="多付")
-        payments.fail_refund(refund=refused, message="NOT_ENOUGH")
+        refused = refunds.create_refund(payment=paid.paid_by, amount=Decimal("1.00"), reason="多付")
+        refunds.fail_refund(refund=refused, message="NOT_ENOUGH")
     connection.set_schema_to_public()
     return {
         "sku": shop.large.pk,

@@ -17,7 +17,7 @@ from django_tenants.utils import schema_context
 
 from shop.models import Order, Payment, ProviderNotification, Refund
 from shop.payments.registry import provider_for
-from shop.services import payments
+from shop.services import payments, refunds
 from shop.services.payment_settings import PaymentSettingsInput, update_payment_settings
 from tests.conftest import owner_of, run_in_threads
 from tests.shop.api.conftest import Api, notify, place, sandbox_notification
@@ -125,7 +125,7 @@ def test_a_refund_notification_comes_through_the_same_endpoint(shop, buyer_api):
     notify(shop.store, "sandbox", *sandbox_notification(shop.store, started["out_trade_no"]))
     with schema_context(shop.store.schema_name):
         payment = Payment.objects.get(out_trade_no=started["out_trade_no"])
-        refund = payments.refund_payment_in_full(payment=payment, reason="测试")
+        refund = refunds.refund_payment_in_full(payment=payment, reason="测试")
         headers, body = provider_for(shop.store, "sandbox").build_notification(
             kind="refund_succeeded",
             out_trade_no=payment.out_trade_no,
@@ -392,7 +392,7 @@ def test_a_refund_notification_from_another_provider_than_the_refunds_is_refused
     notify(shop.store, "sandbox", *sandbox_notification(shop.store, started["out_trade_no"]))
     with schema_context(shop.store.schema_name):
         payment = Payment.objects.get(out_trade_no=started["out_trade_no"])
-        refund = payments.refund_payment_in_full(payment=payment, reason="测试")
+        refund = refunds.refund_payment_in_full(payment=payment, reason="测试")
         event = ProviderEvent(
             event_id="evt_1",
             kind=EventKind.REFUND_SUCCEEDED,

@@ -7,7 +7,7 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from shop.models import Refund
-from shop.services import aftersales, payments
+from shop.services import aftersales, refunds
 from tests.conftest import owner_of
 from tests.shop.api.conftest import Api, staff_api
 from tests.shop.console.conftest import ask_refund, paid_order
@@ -20,7 +20,7 @@ def failed(shop):
         request = ask_refund(shop, paid_order(shop), amount="8.80")
         aftersales.approve_after_sale(actor=owner_of(shop.store), after_sale=request)
         refund = Refund.objects.get(after_sale=request)
-        payments.fail_refund(refund=refund, message="NOT_ENOUGH")
+        refunds.fail_refund(refund=refund, message="NOT_ENOUGH")
         other = paid_order(shop)
     connection.set_schema_to_public()
     return refund, other

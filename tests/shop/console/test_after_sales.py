@@ -6,7 +6,7 @@ and a refund the provider refused, shown where the merchant will look."""
 import pytest
 
 from shop.models import SKU, AfterSale, AfterSalePhoto, MerchantNotification, Refund, StockMovement
-from shop.services import aftersales, orders, payments
+from shop.services import aftersales, orders, refunds
 from tenants.activity.models import ActivityEntry
 from tests.shop.console.conftest import ask_refund, paid_order, text
 from tests.shop.factories import image_file
@@ -156,7 +156,7 @@ def test_a_refund_the_provider_refused_is_shown_on_the_request_and_in_the_notice
     request = ask_refund(shop, paid_order(shop), amount="8.80")
     aftersales.approve_after_sale(actor=owner, after_sale=request)  # the refund waits for the worker
     refund = Refund.objects.get(after_sale=request)
-    payments.fail_refund(refund=refund, message="NOT_ENOUGH 商户可用退款余额不足")
+    refunds.fail_refund(refund=refund, message="NOT_ENOUGH 商户可用退款余额不足")
 
     page = text(owner_client.get(f"/console/after-sales/{request.pk}/"))
     alert = page.split('id="refund-failed"')[1].split("</div>")[0]

@@ -5,7 +5,7 @@ never by another role, another store, or twice."""
 from django.db import connection
 
 from shop.models import Refund
-from shop.services import aftersales, payments
+from shop.services import aftersales, refunds
 from tests.conftest import host_client, signed_in_client
 from tests.shop.console.conftest import ask_refund, paid_order, text
 
@@ -14,7 +14,7 @@ def failed_refund(shop, owner, amount="8.80"):
     request = ask_refund(shop, paid_order(shop), amount=amount)
     aftersales.approve_after_sale(actor=owner, after_sale=request)  # the refund waits for the worker
     refund = Refund.objects.get(after_sale=request)
-    payments.fail_refund(refund=refund, message="NOT_ENOUGH 商户可用退款余额不足")
+    refunds.fail_refund(refund=refund, message="NOT_ENOUGH 商户可用退款余额不足")
     return request, refund
 
 
@@ -51,7 +51,7 @@ def test_finance_and_customer_service_may_operations_may_not(
     assert not Refund.objects.filter(retry_of=refund).exists()
     assert finance_client.post(retry_url(refund)).status_code == 302
     again = Refund.objects.get(retry_of=refund)
-    payments.fail_refund(refund=again, message="still short")
+    refunds.fail_refund(refund=again, message="still short")
     assert service_client.post(retry_url(again)).status_code == 302
     assert Refund.objects.filter(retry_of=again).exists()
 

@@ -186,7 +186,7 @@ def test_a_refund_the_provider_refuses_is_marked_failed_and_the_merchant_told(
 def test_a_provider_that_cannot_be_reached_leaves_the_refund_to_be_sent_again(shop, paid_order, monkeypatch):
     from shop.payments.base import ProviderUnavailable
     from shop.payments.sandbox import SandboxProvider
-    from shop.services import payments
+    from shop.services import refunds
 
     request = ask(shop, line_of(paid_order, shop.small), "10")
     aftersales.approve_after_sale(actor=owner_of(shop.store), after_sale=request)
@@ -197,7 +197,7 @@ def test_a_provider_that_cannot_be_reached_leaves_the_refund_to_be_sent_again(sh
 
     monkeypatch.setattr(SandboxProvider, "refund", down)
     with pytest.raises(ProviderUnavailable):
-        payments.submit_refund(store=shop.store, refund=refund)
+        refunds.submit_refund(store=shop.store, refund=refund)
     assert Refund.objects.get(pk=refund.pk).status == Refund.Status.PENDING
     monkeypatch.undo()
-    assert payments.submit_refund(store=shop.store, refund=refund).status == Refund.Status.SUCCEEDED
+    assert refunds.submit_refund(store=shop.store, refund=refund).status == Refund.Status.SUCCEEDED

@@ -4,7 +4,7 @@ makes millions) draw again, with more digits after a few tries, instead of faili
 import pytest
 
 from shop.models import AfterSale, Order, Payment, Refund
-from shop.services import aftersales, numbers, payments
+from shop.services import aftersales, numbers, refunds
 from shop.services.aftersales import AfterSaleInput
 from tests.conftest import owner_of
 
@@ -62,5 +62,5 @@ def test_a_refund_number_fits_the_providers_rule(shop):
 
     order = shop.place([(shop.small, 1)])
     payment, _ack, _outcome = shop.pay(order)
-    refund = payments.create_refund(payment=payment, amount=payment.amount, reason="测试")
+    refund = refunds.create_refund(payment=payment, amount=payment.amount, reason="测试")
     assert TRADE_NO_RE.fullmatch(refund.out_refund_no) and TRADE_NO_RE.fullmatch(payment.out_trade_no)

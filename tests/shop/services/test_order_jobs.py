@@ -17,7 +17,7 @@ from shop.payments.base import PaymentProviderError, PaymentState, PaymentStatus
 from shop.payments.registry import provider_for
 from shop.payments.sandbox import SandboxProvider
 from shop.selectors.orders import OrderFilters
-from shop.services import orders, payment_jobs, payments
+from shop.services import orders, payment_jobs, refunds
 from tests.conftest import run_in_threads
 
 
@@ -215,7 +215,7 @@ def pending_refund(shop, django_capture_on_commit_callbacks):
     order = shop.place([(shop.small, 1)])
     payment, _ack, _outcome = shop.pay(order)
     with django_capture_on_commit_callbacks(execute=False):
-        refund = payments.refund_payment_in_full(payment=payment, reason="重复支付")
+        refund = refunds.refund_payment_in_full(payment=payment, reason="重复支付")
     Refund.objects.filter(pk=refund.pk).update(created_at=timezone.now() - timedelta(minutes=11))
     return Refund.objects.select_related("payment").get(pk=refund.pk)
 
@@ -284,7 +284,7 @@ def test_a_refund_the_provider_never_got_is_sent_again_backing_off_while_it_is_d
 
 def test_the_back_off_doubles_up_to_twelve_hours():
     now = timezone.now()
-    delays = [payments.next_refund_attempt(n, now=now) - now for n in (1, 2, 3, 8, 20)]
+    delays = [refunds.next_refund_attempt(n, now=now) - now for n in (1, 2, 3, 8, 20)]
     assert delays == [
         timedelta(minutes=10),
         timedelta(minutes=20),

@@ -12,7 +12,7 @@ from django.utils import timezone
 from shop.models import SKU, AfterSale, OrderLine, Refund, StockMovement
 from shop.payments.base import PaymentProviderError
 from shop.payments.sandbox import SandboxProvider
-from shop.services import aftersales, orders, payments
+from shop.services import aftersales, orders, refunds
 from shop.services.aftersales import AfterSaleInput
 from tenants.activity.models import ActivityEntry
 from tenants.errors import Conflict, ErrorCode, InvalidInput
@@ -101,7 +101,7 @@ def test_the_merchant_cannot_reject_a_return_once_it_is_received(shop, paid_orde
 
     with pytest.raises(Conflict):
         aftersales.reject_after_sale(actor=owner, after_sale=request, reason="不给退")
-    payments.submit_refund(store=shop.store, refund=Refund.objects.get(after_sale=request))
+    refunds.submit_refund(store=shop.store, refund=Refund.objects.get(after_sale=request))
     request.refresh_from_db()
     line = small_line(paid_order, shop)
     assert request.status == AfterSale.Status.REFUNDED
@@ -127,7 +127,7 @@ def test_returns_of_one_line_never_put_back_more_units_than_were_sold(shop, paid
     first = ask(shop, line, "10.00", kind=AfterSale.Kind.RETURN_AND_REFUND, quantity=1)
     returned(shop, owner, first, "SF1234567890200")
     aftersales.receive_return(actor=owner, after_sale=first, restock=True)
-    payments.submit_refund(store=shop.store, refund=Refund.objects.get(after_sale=first))
+    refunds.submit_refund(store=shop.store, refund=Refund.objects.get(after_sale=first))
 
     with pytest.raises(InvalidInput) as too_many:
         ask(shop, line, "10.00", kind=AfterSale.Kind.RETURN_AND_REFUND, quantity=2)
@@ -136,7 +136,7 @@ def test_returns_of_one_line_never_put_back_more_units_than_were_sold(shop, paid
     assert second.quantity == 1
     returned(shop, owner, second, "SF1234567890201")
     aftersales.receive_return(actor=owner, after_sale=second, restock=True)
-    payments.submit_refund(store=shop.store, refund=Refund.objects.get(after_sale=second))
+    refunds.submit_refund(store=shop.store, refund=Refund.objects.get(after_sale=second))
 
     with pytest.raises(InvalidInput) as none_left:
         ask(shop, line, "10.00", kind=AfterSale.Kind.RETURN_AND_REFUND)
@@ -199,7 +199,7 @@ def test_a_refused_refund_gives_its_reservation_back_and_is_tried_again_once(
 
     provider_refuses()  # the merchant topped up their balance
     with eager_tasks(execute=True):
-        retried = payments.retry_refund(actor=owner, refund=failed)
+        retried = refunds.retry_refund(actor=owner, refund=failed)
     retried.refresh_from_db()
     request.refresh_from_db()
     line.refresh_from_db()
@@ -209,9 +209,9 @@ def test_a_refused_refund_gives_its_reservation_back_and_is_tried_again_once(
     assert ActivityEntry.objects.filter(action="refund.retried", actor=owner).count() == 1
 
     with pytest.raises(Conflict):
-        payments.retry_refund(actor=owner, refund=failed)  # tried again already
+        refunds.retry_refund(actor=owner, refund=failed)  # tried again already
     with pytest.raises(Conflict):
-        payments.retry_refund(actor=owner, refund=retried)  # it went through
+        refunds.retry_refund(actor=owner, refund=retried)  # it went through
     assert Refund.objects.filter(after_sale=request).count() == 2
 
 
@@ -226,7 +226,7 @@ def test_a_payment_sent_back_in_full_is_tried_again_when_refused(shop, owner, ea
 
     provider_refuses()
     with eager_tasks(execute=True):
-        retried = payments.retry_refund(actor=owner, refund=failed.pk)
+        retried = refunds.retry_refund(actor=owner, refund=failed.pk)
     retried.refresh_from_db()
     assert (retried.payment_id, retried.amount, retried.status) == (second.pk, second.amount, "succeeded")
 
@@ -242,7 +242,7 @@ def test_a_refund_for_a_request_no_longer_waiting_is_not_tried_again(
     AfterSale.objects.filter(pk=request.pk).update(status=AfterSale.Status.WITHDRAWN)
     provider_refuses()
     with pytest.raises(Conflict):
-        payments.retry_refund(actor=owner, refund=failed)
+        refunds.retry_refund(actor=owner, refund=failed)
     assert Refund.objects.filter(after_sale=request).count() == 1
 
 
@@ -255,7 +255,7 @@ def test_a_success_reported_after_a_failure_counts_once(
         aftersales.approve_after_sale(actor=owner, after_sale=request)
     refund = Refund.objects.get(after_sale=request)
     # The provider's notifications out of order: "failed", then "refunded" after all.
-    payments.complete_refund(refund=Refund.objects.get(pk=refund.pk))
+    refunds.complete_refund(refund=Refund.objects.get(pk=refund.pk))
     line.refresh_from_db()
     request.refresh_from_db()
     assert (line.refunded_amount, line.refunding_amount) == (Decimal("30.00"), Decimal("0.00"))
