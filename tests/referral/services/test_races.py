@@ -1,0 +1,88 @@
+"""Races between connections on committed data: settlement run twice at the same moment releases each
+entry once; two withdrawals asked for at the same moment never overdraw."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from referral.models import CommissionEntry, Withdrawal
+from referral.selectors import balances
+from referral.services import ledger, program, withdrawals
+from shop.services import orders
+from tenants.activity.models import ActivityEntry
+from tenants.errors import InvalidInput
+from tests.conftest import owner_of, run_in_threads
+from tests.referral.conftest import LATER, committed_shop, wipe_program  # noqa: F401
+
+D = Decimal
+
+
+@pytest.fixture
+def earning(committed_shop):  # noqa: F811
+    """Store A, committed: a distributor whose customer bought and completed two orders (8.80 + 5.98 at
+    level 1, three levels on the trial plan's two), with the program's rows wiped afterwards."""
+    shop = committed_shop
+    store = shop.store
+    try:
+        with schema_context(store.schema_name):
+            owner = owner_of(store)
+            upline = program.approve_distributor(
+                actor=owner,
+                store=store,
+                distributor=program.apply_as_distributor(user=shop.new_buyer("+8613900000001", "上级")),
+            )
+            distributor = program.approve_distributor(
+                actor=owner,
+                store=store,
+                distributor=program.apply_as_distributor(
+                    user=shop.new_buyer("+8613900000002", "分销员"), referrer_code=upline.code
+                ),
+            )
+            customer = shop.new_buyer("+8613900000003", "顾客")
+            program.bind_buyer(buyer=customer, distributor=distributor)
+            for lines in ([(shop.tea_sku, 1)], [(shop.small, 2)]):
+                order = shop.place(lines, buyer=customer)
+                shop.pay(order)
+                orders.ship_order(
+                    order=order, actor=owner, carrier="sf", tracking_number=f"SF{1400000000000 + order.pk}"
+                )
+                orders.confirm_receipt(order=order, buyer=customer)
+            assert CommissionEntry.objects.filter(state="pending").count() == 4
+        yield store, distributor
+    finally:
+        wipe_program(store)
+        connection.set_schema_to_public()
+
+
+def test_settlement_twice_at_once_releases_each_entry_once(earning):
+    store, distributor = earning
+    now = timezone.now() + LATER
+    results = run_in_threads(store.schema_name, [lambda: ledger.settle_due_commissions(now=now)] * 2)
+
+    assert not any(isinstance(r, Exception) for r in results), results
+    assert sorted(r.count for r in results) == [0, 4]
+    with schema_context(store.schema_name):
+        assert balances(distributor).withdrawable == D("14.78")
+        assert not CommissionEntry.objects.filter(state="pending").exists()
+        assert ActivityEntry.objects.filter(action="referral.commission_settled").count() == 1
+        assert ledger.settle_due_commissions(now=now).count == 0
+
+
+def test_two_withdrawals_at_once_never_overdraw(earning):
+    store, distributor = earning
+    with schema_context(store.schema_name):
+        ledger.settle_due_commissions(now=timezone.now() + LATER)
+
+    results = run_in_threads(
+        store.schema_name,
+        [lambda: withdrawals.request_withdrawal(distributor=distributor.pk, amount="10.00")] * 2,
+    )
+
+    made = [r for r in results if isinstance(r, Withdrawal)]
+    refused = [r for r in results if isinstance(r, InvalidInput)]
+    assert (len(made), len(refused)) == (1, 1), results
+    with schema_context(store.schema_name):
+        assert balances(distributor).withdrawable == D("4.78") and balances(distributor).held == D("10.00")
