@@ -48,6 +48,7 @@ class Program:
         self.shop, self.store, self.capture = shop, shop.store, capture
         self.owner = owner_of(shop.store)
         self._phones = iter(range(13900000000, 13999999999))
+        self._addresses: dict[int, object] = {}
 
     # people
     def distributor(self, name: str, *, upline: Distributor | None = None) -> Distributor:
@@ -75,8 +76,13 @@ class Program:
 
     # orders, as the shop runs them; its events delivered on commit
     def place(self, lines, *, buyer=None):
+        buyer = buyer or self.shop.buyer
+        if buyer.pk not in self._addresses:  # one address per buyer (an address book holds 20)
+            self._addresses[buyer.pk] = (
+                self.shop.address if buyer == self.shop.buyer else self.shop.address_of(buyer)
+            )
         with self.capture(execute=True):
-            return self.shop.place(lines, buyer=buyer)
+            return self.shop.place(lines, buyer=buyer, address=self._addresses[buyer.pk])
 
     def pay(self, order):
         with self.capture(execute=True):
