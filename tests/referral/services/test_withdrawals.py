@@ -122,3 +122,11 @@ def test_a_clawback_after_the_request_stops_its_approval(program_a):
     assert refused.value.code == ErrorCode.COMMISSION_BALANCE_NEGATIVE
     withdrawals.reject_withdrawal(actor=program_a.owner, withdrawal=withdrawal, reason="订单已退款")
     assert balance(level_1).withdrawable == D("3.99")
+
+
+def test_a_refusal_reads_in_the_stores_chinese(program_a, earner):
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(InvalidInput) as refused:
+        program_a.withdraw(earner, "9.00")
+    assert refused.value.as_dict() == {"amount": ["当前最多可提现 8.80。"]}
