@@ -63,8 +63,14 @@ class ProgramSettings(models.Model):
 
     @classmethod
     def load(cls) -> "ProgramSettings":
+        """The row, made with the defaults the first time (for changing it)."""
         obj, _created = cls.objects.get_or_create(pk=1)
         return obj
+
+    @classmethod
+    def current(cls) -> "ProgramSettings":
+        """The settings in force, for reading: the defaults until the merchant saves any (writes nothing)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 class Grade(models.Model):

@@ -45,6 +45,7 @@ def earners_for(*, buyer_id: int, levels: int, self_purchase: bool) -> list[tupl
     return chain
 
 
+@transaction.atomic
 def snapshot_chain(*, order_id: int, store=None) -> CommissionChain | None:
     """Snapshot the order's chain once (a repeat returns the first). None when nobody earns on it: the
     program is off, the buyer came through nobody, or the plan allows no level."""
@@ -52,7 +53,7 @@ def snapshot_chain(*, order_id: int, store=None) -> CommissionChain | None:
     if existing is not None:
         return existing
     order = Order.objects.filter(pk=order_id).only("pk", "buyer_id").first()
-    program = ProgramSettings.load()
+    program = ProgramSettings.current()
     if order is None or not program.enabled:
         return None
     levels = levels_allowed(store or current_store(), program)

@@ -99,7 +99,7 @@ def schedule_release(*, order_id: int, completed_at=None) -> CommissionChain | N
     if chain is None or chain.completed_at is not None:
         return chain
     chain.completed_at = completed_at or timezone.now()
-    chain.due_at = chain.completed_at + timedelta(days=ProgramSettings.load().freeze_days)
+    chain.due_at = chain.completed_at + timedelta(days=ProgramSettings.current().freeze_days)
     chain.save(update_fields=["completed_at", "due_at"])
     return chain
 

@@ -239,6 +239,7 @@ def change_distributor_status(
     return distributor
 
 
+@transaction.atomic
 def bind_buyer(*, buyer, distributor: Distributor) -> Binding:
     """Bind a buyer to the distributor who brought them, the first time only: an existing binding is
     returned unchanged (first touch, permanent)."""

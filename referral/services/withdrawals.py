@@ -68,7 +68,7 @@ def request_withdrawal(*, distributor: Distributor | int, amount, method: str = 
     distributor = _lock_distributor(getattr(distributor, "pk", distributor))
     if distributor.status != Distributor.Status.ACTIVE:
         raise Conflict(_("Only an active distributor can withdraw."), code=ErrorCode.NOT_A_DISTRIBUTOR)
-    minimum = ProgramSettings.load().withdrawal_minimum
+    minimum = ProgramSettings.current().withdrawal_minimum
     if amount <= ZERO or amount < minimum:
         raise InvalidInput(
             {"amount": [_("Withdraw at least %(minimum)s.") % {"minimum": max(minimum, to_money("0.01"))}]},

@@ -22,7 +22,7 @@ D = Decimal
 
 
 def test_a_new_store_runs_the_program_with_sensible_defaults(program_a):
-    defaults = ProgramSettings.load()
+    defaults = ProgramSettings.current()
     assert (defaults.enabled, defaults.levels, defaults.self_purchase, defaults.freeze_days) == (
         True,
         3,
@@ -170,3 +170,16 @@ def test_the_settlement_job_runs_from_beat_and_from_manage_py(program_a, store_b
         == "referral.tasks.settle_commissions_everywhere"
     )
     assert tasks.settle_commissions() == 0
+
+
+def test_beat_queues_one_settlement_per_active_store(db, monkeypatch):
+    from tenants.tasks import active_stores
+
+    queued = []
+    monkeypatch.setattr(
+        tasks.settle_commissions,
+        "apply_async",
+        lambda args=(), kwargs=None, headers=None: queued.append(headers),
+    )
+    assert tasks.settle_commissions_everywhere() == active_stores().count() == len(queued)
+    assert {h["_schema_name"] for h in queued} == set(active_stores().values_list("schema_name", flat=True))
