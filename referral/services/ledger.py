@@ -53,6 +53,8 @@ def book_commission(*, order_id: int) -> list[CommissionEntry]:
     chain = _lock_chain(order_id)
     if chain is None or chain.entries.filter(kind=Kind.COMMISSION).exists():
         return []
+    if not Order.objects.filter(pk=order_id, paid_at__isnull=False).exists():
+        return []  # not paid (an event out of place): nothing is owed yet
     lines = list(OrderLine.objects.filter(order_id=order_id, paid_amount__gt=0).order_by("id"))
     entries = [
         CommissionEntry(

@@ -199,3 +199,41 @@ def test_store_b_sees_none_of_store_as_program(program_a, store_b):
         assert CommissionEntry.objects.count() == 0
         assert Distributor.objects.count() == 0
         assert CommissionChain.objects.count() == 0
+
+
+def test_booking_and_settlement_take_as_many_queries_for_many_lines_and_orders_as_for_one(program_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    level_1, _level_2, _level_3 = program_a.team(3)
+    shop = program_a.shop
+    buyer = program_a.customer_of(level_1)
+
+    def booking_queries(lines):
+        order = program_a.placed_and_paid(lines, buyer=buyer)
+        CommissionEntry.objects.filter(chain__order=order).delete()
+        with CaptureQueriesContext(connection) as queries:
+            ledger.book_commission(order_id=order.pk)
+        return len(queries), order
+
+    one, first = booking_queries([(shop.tea_sku, 1)])
+    three, second = booking_queries([(shop.small, 1), (shop.large, 1), (shop.tea_sku, 1)])
+    assert one == three
+
+    def settlement_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert program_a.settle().count > 0
+        return len(queries)
+
+    CommissionChain.objects.filter(order=first).update(due_at=timezone.now())
+    few = settlement_queries()
+    CommissionChain.objects.filter(order=second).update(due_at=timezone.now())
+    assert settlement_queries() == few
+
+
+def test_an_unpaid_order_earns_nothing_whatever_is_announced(program_a):
+    level_1, _level_2, _level_3 = program_a.team(3)
+    order = program_a.place([(program_a.shop.tea_sku, 1)], buyer=program_a.customer_of(level_1))
+    assert CommissionChain.objects.filter(order=order).exists()
+    assert ledger.book_commission(order_id=order.pk) == []
+    assert not CommissionEntry.objects.exists()
