@@ -21,7 +21,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -202,10 +201,3 @@ def settle_due_commissions(*, now=None) -> Settlement:
                 changes={"settled": [None, result.total]},
             )
     return result
-
-
-def line_commission(order_line_id: int, level: int) -> Decimal:
-    """A level's net commission on a line (commission less its reversals and clawbacks)."""
-    return CommissionEntry.objects.filter(order_line_id=order_line_id, level=level).aggregate(
-        net=Sum("amount", default=ZERO)
-    )["net"]

@@ -147,10 +147,7 @@ def apply_as_distributor(*, user, referrer_code: str = "") -> Distributor:
         binding = Binding.objects.select_related("distributor").filter(buyer_id=user.pk).first()
         if binding is not None and binding.distributor.status == Status.ACTIVE:
             parent = binding.distributor
-    if parent is not None and parent.user_id == user.pk:  # pragma: no cover - a new user has no code yet
-        raise InvalidInput(
-            {"referrer_code": [_("You cannot be your own upline.")]}, code=ErrorCode.REFERRAL_LOOP
-        )
+    # A new distributor is nobody's upline yet, so joining under any existing one can never make a loop.
     for _attempt in range(5):
         try:
             with transaction.atomic():

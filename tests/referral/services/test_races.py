@@ -15,13 +15,13 @@ from shop.services import orders
 from tenants.activity.models import ActivityEntry
 from tenants.errors import InvalidInput
 from tests.conftest import owner_of, run_in_threads
-from tests.referral.conftest import LATER, committed_shop, wipe_program  # noqa: F401
+from tests.referral.conftest import LATER, wipe_program
 
 D = Decimal
 
 
 @pytest.fixture
-def earning(committed_shop):  # noqa: F811
+def earning(committed_shop):
     """Store A, committed: a distributor whose customer bought and completed two orders (8.80 + 5.98 at
     level 1, three levels on the trial plan's two), with the program's rows wiped afterwards."""
     shop = committed_shop
