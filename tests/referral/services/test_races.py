@@ -11,6 +11,7 @@ from django_tenants.utils import schema_context
 from referral.models import CommissionEntry, Withdrawal
 from referral.selectors import balances
 from referral.services import ledger, program, withdrawals
+from shop.models import OrderLine
 from shop.services import orders
 from tenants.activity.models import ActivityEntry
 from tenants.errors import InvalidInput
@@ -86,3 +87,27 @@ def test_two_withdrawals_at_once_never_overdraw(earning):
     assert (len(made), len(refused)) == (1, 1), results
     with schema_context(store.schema_name):
         assert balances(distributor).withdrawable == D("4.78") and balances(distributor).held == D("10.00")
+
+
+def test_a_refund_booked_while_settlement_runs_is_reversed_or_clawed_back_never_lost(earning):
+    store, distributor = earning
+    now = timezone.now() + LATER
+    with schema_context(store.schema_name):
+        line = OrderLine.objects.get(order__buyer__name="顾客", quantity=2)  # 59.80 paid for two apples
+        # the shop completed a refund of 19.93 on it (its event is what the second job handles)
+        OrderLine.objects.filter(pk=line.pk).update(refunded_amount=D("19.93"))
+
+    results = run_in_threads(
+        store.schema_name,
+        [
+            lambda: ledger.settle_due_commissions(now=now),
+            lambda: ledger.book_refund(order_id=line.order_id, order_line_id=line.pk),
+        ],
+    )
+
+    assert not any(isinstance(r, Exception) for r in results), results
+    with schema_context(store.schema_name):
+        ledger.settle_due_commissions(now=now)
+        assert not CommissionEntry.objects.filter(state="pending").exists()
+        # 10 % of the 39.87 left, and 10 % of the tea's 88.00: whichever ran first
+        assert balances(distributor).withdrawable == D("3.99") + D("8.80")
