@@ -305,6 +305,8 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-parcel-tracking": {"task": "shop.tasks.refresh_parcel_tracking", "schedule": 30 * 60.0},
     # Trial reminders and ends, grace periods: the clock's part of billing.
     "check-subscriptions": {"task": "billing.tasks.check_subscriptions", "schedule": 3600.0},
+    # Commission past its freeze days (and with no after-sales open) becomes withdrawable, in every store.
+    "settle-commissions": {"task": "referral.tasks.settle_commissions_everywhere", "schedule": 15 * 60.0},
 }
 
 # ---------------------------------------------------------------------------------------------

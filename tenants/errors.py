@@ -65,6 +65,13 @@ class ErrorCode(StrEnum):
     TRACKING_PROVIDER_ERROR = "tracking_provider_error"
     TRACKING_PROVIDER_UNAVAILABLE = "tracking_provider_unavailable"
     INVALID_TRACKING_PUSH = "invalid_tracking_push"
+    # the distributor program (referral)
+    NOT_A_DISTRIBUTOR = "not_a_distributor"
+    ALREADY_A_DISTRIBUTOR = "already_a_distributor"
+    REFERRAL_LOOP = "referral_loop"
+    COMMISSION_BALANCE_NEGATIVE = "commission_balance_negative"
+    WITHDRAWAL_TOO_LARGE = "withdrawal_too_large"
+    WITHDRAWAL_TOO_SMALL = "withdrawal_too_small"
 
 
 class DomainError(Exception):
