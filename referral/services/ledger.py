@@ -169,10 +169,12 @@ WITH due AS (
       )
     ORDER BY e.id
     FOR UPDATE OF e
+), settled AS (
+    UPDATE {entry} e SET state = 'settled', settled_at = %(now)s
+    FROM due WHERE e.id = due.id AND e.state = 'pending'
+    RETURNING e.amount
 )
-UPDATE {entry} e SET state = 'settled', settled_at = %(now)s
-FROM due WHERE e.id = due.id AND e.state = 'pending'
-RETURNING e.amount
+SELECT count(*), coalesce(sum(amount), 0) FROM settled
 """
 
 
@@ -190,8 +192,8 @@ def settle_due_commissions(*, now=None) -> Settlement:
         locks.hold("referral.settlement")
         with connection.cursor() as cursor:
             cursor.execute(sql, {"now": now, "open": list(AfterSale.OPEN)})
-            amounts = [row[0] for row in cursor.fetchall()]
-        result = Settlement(count=len(amounts), total=sum(amounts, ZERO))
+            count, total = cursor.fetchone()  # counted and summed in the database, not row by row here
+        result = Settlement(count=count, total=to_money(total))
         if result.count:
             activity.record(
                 actor=None,

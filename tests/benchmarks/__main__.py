@@ -1,5 +1,5 @@
-"""`make bench`: provisioning, request overhead, stock contention and a flash sale through HTTP, printed
-as tables with ratios.
+"""`make bench`: provisioning, request overhead, stock contention, a flash sale through HTTP and commission
+settlement, printed as tables with ratios.
 
 Runs against its own database (fenxiao_bench), set up with the platform and the demo store. Targets are
 printed as met / MISSED; nothing here is a test assertion.
@@ -17,12 +17,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="make bench")
-    parser.add_argument("--only", choices=["provisioning", "http", "stock", "flash"], action="append")
+    parser.add_argument(
+        "--only", choices=["provisioning", "http", "stock", "flash", "settlement"], action="append"
+    )
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--clients", type=int, default=16)
     args = parser.parse_args(argv)
-    wanted = set(args.only or ["provisioning", "http", "stock", "flash"])
+    wanted = set(args.only or ["provisioning", "http", "stock", "flash", "settlement"])
 
     import django
     from django.core.management import call_command
@@ -49,6 +51,10 @@ def main(argv: list[str]) -> int:
         from tests.benchmarks import flash_sale
 
         flash_sale.run()
+    if "settlement" in wanted:
+        from tests.benchmarks import settlement
+
+        settlement.run()
     print(f"\n(benchmarks took {time.monotonic() - started:.0f} s)")
     return 0
 
