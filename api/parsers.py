@@ -3,6 +3,7 @@ a key or a value, however deeply nested — holds a NUL or another control chara
 excepted). The twin of tenants.middleware.ControlCharactersMiddleware, which checks paths, query strings
 and POSTed forms; uploaded files are never scanned."""
 
+from django.utils.translation import gettext as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
@@ -21,7 +22,11 @@ def _checked(data):
 
 class JSONParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
-        return _checked(super().parse(stream, media_type, parser_context))
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError(_("The JSON body is nested too deeply.")) from None
+        return _checked(data)
 
 
 class FormParser(parsers.FormParser):

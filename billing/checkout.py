@@ -3,6 +3,8 @@ change plan (at once, prorated), manage the card or cancel (the provider's porta
 checkout and portal are local pages whose buttons make Stripe's events and hand them to the one webhook
 path, so the whole journey runs with no Stripe account."""
 
+import re
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -20,6 +22,7 @@ from tenants.models import Store
 
 CHECKOUT_SALT = "billing.sandbox.checkout"
 CHECKOUT_MAX_AGE = 3600
+CHECKOUT_ID = re.compile(r"[0-9a-f]{16}")
 PERIOD = {Subscription.Interval.MONTH: timedelta(days=30), Subscription.Interval.YEAR: timedelta(days=365)}
 
 
@@ -60,6 +63,10 @@ def start_checkout(
     if is_paying(subscription) and (subscription.plan_id, subscription.interval) == (plan.pk, interval):
         raise InvalidInput({"plan": [_("You are on this plan already.")]})
     provider = providers.provider_code()
+    if not provider:
+        raise InvalidInput(
+            {"plan": [_("Online subscription is not set up on this platform yet. Contact us to subscribe.")]}
+        )
     activity.record(
         actor=actor,
         action="billing.plan_chosen",
@@ -82,9 +89,13 @@ def start_checkout(
             cancel_url=cancel_url,
         )
         return CheckoutStart(redirect_url=url)
-    token = signing.dumps(
-        {"store": store.schema_name, "plan": plan.code, "interval": interval}, salt=CHECKOUT_SALT
-    )
+    checkout = {
+        "store": store.schema_name,
+        "plan": plan.code,
+        "interval": interval,
+        "id": secrets.token_hex(8),
+    }
+    token = signing.dumps(checkout, salt=CHECKOUT_SALT)
     return CheckoutStart(redirect_url=f"/console/billing/sandbox/checkout/{token}/")
 
 
@@ -104,6 +115,7 @@ def portal_url(*, store: Store, return_url: str) -> str:
 class SandboxCheckout:
     plan: Plan
     interval: str
+    checkout_id: str  # a checkout is paid once: the ids of the events it makes come from it
 
     @property
     def amount(self):
@@ -112,26 +124,33 @@ class SandboxCheckout:
 
 def read_sandbox_checkout(*, store: Store, token: str) -> SandboxCheckout:
     if providers.provider_code() != SANDBOX:
-        raise NotAllowed(_("The billing sandbox is off: subscriptions go through Stripe."))
+        raise NotAllowed(_("The billing sandbox is off on this platform."))
     try:
         data = signing.loads(token, salt=CHECKOUT_SALT, max_age=CHECKOUT_MAX_AGE)
     except signing.BadSignature:
         raise InvalidInput(
             {"token": [_("This checkout link is not valid any more. Choose the plan again.")]}
         ) from None
-    if data.get("store") != store.schema_name:
+    if not isinstance(data, dict):
+        data = {}
+    checkout_id = data.get("id")
+    if data.get("store") != store.schema_name or not (
+        isinstance(checkout_id, str) and CHECKOUT_ID.fullmatch(checkout_id)
+    ):
         raise InvalidInput({"token": [_("This checkout link is not valid any more. Choose the plan again.")]})
-    return SandboxCheckout(buyable_plan(data.get("plan")), _interval(data.get("interval")))
+    return SandboxCheckout(buyable_plan(data.get("plan")), _interval(data.get("interval")), checkout_id)
 
 
-def _send(event_type: str, obj: dict) -> None:
+def _send(event_type: str, obj: dict, *, event_id: str = "") -> bool:
+    """Hand one of Stripe's events, made here, to the webhook path. False if an event of that id came
+    already (the same checkout paid twice)."""
     from billing.webhooks import receive
 
-    headers, body = providers.sandbox_signed(event_type, obj)
-    receive(SANDBOX, headers=headers, body=body)
+    headers, body = providers.sandbox_signed(event_type, obj, event_id=event_id)
+    return receive(SANDBOX, headers=headers, body=body)[1]
 
 
-def _send_subscription(event_type, subscription, *, plan, interval, status, end, sub_id) -> None:
+def _send_subscription(event_type, subscription, *, plan, interval, status, end, sub_id, event_id="") -> None:
     obj = providers.sandbox_subscription_object(
         subscription=subscription,
         plan=plan,
@@ -140,10 +159,10 @@ def _send_subscription(event_type, subscription, *, plan, interval, status, end,
         period_end=int(end.timestamp()),
         sub_id=sub_id,
     )
-    _send(event_type, obj)
+    _send(event_type, obj, event_id=event_id)
 
 
-def _send_invoice(subscription, *, plan, interval, paid, start, end, sub_id) -> None:
+def _send_invoice(subscription, *, plan, interval, paid, start, end, sub_id, event_id="") -> None:
     obj = providers.sandbox_invoice_object(
         subscription=subscription,
         plan=plan,
@@ -153,7 +172,7 @@ def _send_invoice(subscription, *, plan, interval, paid, start, end, sub_id) -> 
         period_end=int(end.timestamp()),
         sub_id=sub_id,
     )
-    _send("invoice.paid" if paid else "invoice.payment_failed", obj)
+    _send("invoice.paid" if paid else "invoice.payment_failed", obj, event_id=event_id)
 
 
 @transaction.atomic
@@ -167,7 +186,10 @@ def sandbox_pay(*, store: Store, actor, token: str, succeed: bool = True) -> San
     paying = is_paying(subscription)
     sub_id = subscription.stripe_subscription_id if paying else f"sub_sandbox_{now:%Y%m%d%H%M%S%f}"
     customer = subscription.stripe_customer_id or f"cus_sandbox_{store.schema_name}"
-    _send(
+    # A paid checkout's events have ids of its own: the same link paid again (a replay, a double click,
+    # five tabs at once) finds them there and is refused; a declined attempt leaves the link usable.
+    ids = (lambda kind: f"evt_sandbox_{checkout.checkout_id}_{kind}") if succeed else (lambda kind: "")
+    first = _send(
         "checkout.session.completed",
         {
             "id": f"cs_sandbox_{now:%Y%m%d%H%M%S%f}",
@@ -184,7 +206,10 @@ def sandbox_pay(*, store: Store, actor, token: str, succeed: bool = True) -> San
             "status": "complete",
             "payment_status": "paid" if succeed else "unpaid",
         },
+        event_id=ids("session"),
     )
+    if not first:
+        raise InvalidInput({"token": [_("This checkout is paid already.")]})
     end = now + PERIOD[checkout.interval]
     linked = Subscription(store=store, plan=checkout.plan, stripe_customer_id=customer)
     bought = {"plan": checkout.plan, "interval": checkout.interval, "sub_id": sub_id}
@@ -193,10 +218,11 @@ def sandbox_pay(*, store: Store, actor, token: str, succeed: bool = True) -> San
         linked,
         status="active" if succeed else "incomplete",
         end=end,
+        event_id=ids("subscription"),
         **bought,
     )
     if succeed:
-        _send_invoice(linked, paid=True, start=now, end=end, **bought)
+        _send_invoice(linked, paid=True, start=now, end=end, event_id=ids("invoice"), **bought)
     activity.record(
         actor=actor,
         action="billing.sandbox_paid" if succeed else "billing.sandbox_declined",
@@ -223,7 +249,7 @@ def sandbox_portal(*, store: Store, actor, action: str) -> str:
     """The sandbox portal's buttons — cancel at the period's end, resume, and (to try the store's life out)
     a renewal that is paid or one that fails — as the events Stripe would send for them."""
     if providers.provider_code() != SANDBOX:
-        raise NotAllowed(_("The billing sandbox is off: subscriptions go through Stripe."))
+        raise NotAllowed(_("The billing sandbox is off on this platform."))
     if action not in SANDBOX_PORTAL_ACTIONS:
         raise InvalidInput({"action": [_("Choose one of the buttons.")]})
     subscription = Subscription.objects.select_for_update().select_related("store", "plan").get(store=store)

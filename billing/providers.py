@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from billing.models import Plan, Subscription
 from tenants.errors import ErrorCode, InvalidInput, ProviderError, ProviderUnavailable
+from tenants.inputs import load_json
 from tenants.money import to_minor_units
 
 SANDBOX = "sandbox"
@@ -39,7 +40,11 @@ class WebhookEvent:
 
 
 def provider_code() -> str:
-    return STRIPE if settings.STRIPE_SECRET_KEY else SANDBOX
+    """Stripe with the platform's keys; else the sandbox where it is allowed (BILLING_SANDBOX: development,
+    tests, a demo platform); else "" — no online subscription, as on a production platform without keys."""
+    if settings.STRIPE_SECRET_KEY:
+        return STRIPE
+    return SANDBOX if settings.BILLING_SANDBOX else ""
 
 
 def sandbox_webhook_secret() -> str:
@@ -60,14 +65,14 @@ def parse_webhook(provider: str, *, headers, body: bytes) -> WebhookEvent:
     signature = headers.get("Stripe-Signature") or headers.get("HTTP_STRIPE_SIGNATURE") or ""
     try:
         stripe.Webhook.construct_event(body, signature, secret)
-        raw = json.loads(body)
+        raw = load_json(body)
         obj = raw["data"]["object"]
         if not isinstance(obj, dict) or not isinstance(raw["id"], str) or not isinstance(raw["type"], str):
             raise TypeError("not an event")
         created = datetime.fromtimestamp(int(raw["created"]), tz=UTC)
     except stripe.SignatureVerificationError as exc:
         raise InvalidWebhook(f"the signature does not verify: {exc.user_message or exc}") from exc
-    except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError) as exc:
         raise InvalidWebhook("the body is not a Stripe event") from exc
     if len(raw["id"]) > 120 or len(raw["type"]) > 80:
         raise InvalidWebhook("the event id or type is too long")
@@ -156,10 +161,10 @@ def stripe_change_plan(*, subscription: Subscription, plan: Plan, interval: str)
 # --- the sandbox: Stripe's events, made here ------------------------------------------------------------
 
 
-def sandbox_signed(event_type: str, obj: dict) -> tuple[dict, bytes]:
+def sandbox_signed(event_type: str, obj: dict, *, event_id: str = "") -> tuple[dict, bytes]:
     """(headers, body) of a webhook request as Stripe would send it, signed with the sandbox's secret."""
     payload = {
-        "id": "evt_sandbox_" + secrets.token_hex(12),
+        "id": event_id or "evt_sandbox_" + secrets.token_hex(12),
         "object": "event",
         "created": int(time.time()),
         "livemode": False,

@@ -182,6 +182,8 @@ def checkout_completed(subscription: Subscription, event: WebhookEvent) -> str:
     """Links the provider's customer and subscription to the store; the state comes with the subscription's
     own events."""
     obj = event.object
+    if obj.get("payment_status") not in ("paid", "no_payment_required"):
+        return "ignored: the checkout was not paid"
     if isinstance(obj.get("customer"), str):
         subscription.stripe_customer_id = obj["customer"]
     if isinstance(obj.get("subscription"), str):

@@ -385,6 +385,9 @@ STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 # send Stripe's events through the same webhook path). A failed renewal leaves this many days before the
 # store turns read-only.
 BILLING_GRACE_DAYS = int(os.environ.get("BILLING_GRACE_DAYS", "7"))
+# The billing sandbox (no Stripe keys): on in development and tests, off in production unless set (a demo
+# platform), so no live merchant "pays" for a plan on a pretend checkout.
+BILLING_SANDBOX = env_bool("BILLING_SANDBOX", DEBUG or TESTING)
 # WeChat login (web OAuth) for buyers.
 WECHAT_APP_ID = os.environ.get("WECHAT_APP_ID", "")
 WECHAT_APP_SECRET = os.environ.get("WECHAT_APP_SECRET", "")

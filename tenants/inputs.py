@@ -11,6 +11,7 @@ input is a clear 4xx in the console, the storefront and the API, never a 500 fro
 """
 
 import datetime
+import json
 import re
 
 from django.utils.translation import gettext as _
@@ -174,3 +175,12 @@ def date_or_none(value) -> datetime.date | None:
         return datetime.date.fromisoformat(str(value or "").strip())
     except ValueError:
         return None
+
+
+def load_json(text):
+    """json.loads for what outsiders send (provider notifications, pushes): a body nested too deeply for the
+    parser is a ValueError like any other malformed JSON, not a RecursionError."""
+    try:
+        return json.loads(text)
+    except RecursionError as exc:
+        raise ValueError("the JSON is nested too deeply") from exc

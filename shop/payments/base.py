@@ -37,6 +37,11 @@ CURRENCY_RE = re.compile(r"[A-Z]{3}")
 # (Stripe's "pi_…", WeChat's transaction_id), as they may be sent back to the provider.
 OPENID_RE = re.compile(r"[0-9A-Za-z_-]{1,128}")
 PROVIDER_ID_RE = re.compile(r"[0-9A-Za-z_]{1,255}")
+# What a notification may carry for us to store: its id (printable, no spaces) and the provider's payment and
+# refund ids, within their columns.
+EVENT_ID_RE = re.compile(r"[!-~]{1,100}")
+STORED_ID_RE = re.compile(r"[0-9A-Za-z_-]{1,64}")
+EARLIEST_EVENT = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
 
 class Channel(StrEnum):
@@ -234,6 +239,25 @@ class ProviderEvent:
     out_refund_no: str = ""
     provider_refund_id: str = ""
     raw: dict = field(default_factory=dict)  # the decrypted notification, for the payment record
+
+    def __post_init__(self):
+        # A validly signed notification is still checked against what we store: ids that fit our columns
+        # (no control characters), and a time a calendar can hold, near now.
+        if not (isinstance(self.event_id, str) and EVENT_ID_RE.fullmatch(self.event_id)):
+            raise InvalidNotification("the notification id is not one of a provider")
+        for name in ("provider_payment_id", "provider_refund_id"):
+            value = getattr(self, name)
+            if value and not (isinstance(value, str) and STORED_ID_RE.fullmatch(value)):
+                raise InvalidNotification(f"the {name} is not one of a provider")
+        when = self.occurred_at
+        if (
+            not isinstance(when, datetime.datetime)
+            or when.tzinfo is None
+            or not (
+                EARLIEST_EVENT <= when <= datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=1)
+            )
+        ):
+            raise InvalidNotification("the notification's time is not a plausible one")
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ from shop.payments.base import (
     json_acknowledgement,
     require_channel,
 )
+from tenants.inputs import load_json
 from tenants.money import MoneyError, from_minor_units, to_minor_units, to_money
 
 PAY_PAGE = "/pay/sandbox/{out_trade_no}/"
@@ -182,7 +183,7 @@ class SandboxProvider(PaymentProvider):
             raise InvalidNotification("the signature does not match")
         check_timestamp(stamp)
         try:
-            data = json.loads(body.decode("utf-8"))
+            data = load_json(body.decode("utf-8"))
             if data["store"] != self.store_key:
                 raise InvalidNotification("the notification is for another store")
             kind, out_trade_no, currency = data["kind"], data["out_trade_no"], data["currency"]

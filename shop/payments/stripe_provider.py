@@ -9,7 +9,6 @@ every event) is acknowledged and ignored."""
 
 import datetime
 import hashlib
-import json
 from collections.abc import Mapping
 
 import stripe
@@ -42,6 +41,7 @@ from shop.payments.base import (
     require_channel,
 )
 from tenants.errors import InvalidInput
+from tenants.inputs import load_json
 from tenants.money import ZERO, MoneyError, from_minor_units, to_minor_units
 
 PAYMENT_STATES = {
@@ -155,11 +155,11 @@ class StripeProvider(PaymentProvider):
             raise InvalidNotification(
                 f"the Stripe signature does not verify: {exc.user_message or exc}"
             ) from exc
-        # A signed body that is not an event object (JSON, but a list or a v2 event).
-        except (ValueError, TypeError, AttributeError, KeyError) as exc:
+        # A signed body that is not an event object (JSON, but a list or a v2 event), or nested too deeply.
+        except (ValueError, TypeError, AttributeError, KeyError, RecursionError) as exc:
             raise InvalidNotification("the webhook body is not a Stripe event") from exc
         try:
-            raw = json.loads(body)
+            raw = load_json(body)
             return self._event(raw)
         except (KeyError, TypeError, ValueError, AttributeError, MoneyError) as exc:
             raise InvalidNotification(f"the event {getattr(event, 'id', '')!r} is malformed") from exc

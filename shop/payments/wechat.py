@@ -13,7 +13,6 @@ Every library call returns (http_status, text): a 4xx/5xx becomes a clear domain
 minutes off, check that it is for this store's merchant account, and hand the order side a ProviderEvent."""
 
 import datetime
-import json
 import secrets
 import time
 from collections.abc import Mapping
@@ -59,6 +58,7 @@ from shop.payments.base import (
     require_channel,
 )
 from tenants.errors import InvalidInput
+from tenants.inputs import load_json
 from tenants.money import ZERO, MoneyError, from_minor_units, to_minor_units
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -241,7 +241,7 @@ class WeChatPayProvider(PaymentProvider):
         if isinstance(text, bytes):
             text = text.decode("utf-8", "replace")
         try:
-            data = json.loads(text) if text else {}
+            data = load_json(text) if text else {}
         except ValueError:
             data = {}
         if not isinstance(data, dict):

@@ -175,7 +175,10 @@ def handle_notification(*, store, provider_code: str, headers, body: bytes):
         logger.warning("notification for %s of %s, unusable now: %s", provider_code, store, error.message)
         return json_acknowledgement(503, {"code": "FAIL", "message": str(error.code)}), error.message
     try:
-        event = provider.parse_notification(headers=headers, body=body)
+        try:
+            event = provider.parse_notification(headers=headers, body=body)
+        except RecursionError:  # JSON nested deeper than any parser goes, wherever it is parsed
+            raise InvalidNotification("the body is nested too deeply") from None
         outcome = apply_event(provider_code=provider_code, event=event, account=provider.account)
     except InvalidNotification as error:
         logger.warning("refused a %s notification for %s: %s", provider_code, store, error.message)

@@ -36,6 +36,7 @@ from shop.tracking.base import (
     TrackingUnavailable,
     state_from_kuaidi100,
 )
+from tenants.inputs import load_json
 
 logger = logging.getLogger(__name__)
 
@@ -180,7 +181,7 @@ class Kuaidi100Client(TrackingProvider):
         if not hmac.compare_digest(expected.encode(), sign.strip().upper().encode("utf-8")):
             raise InvalidTrackingPush("the signature does not match")
         try:
-            data = json.loads(param)
+            data = load_json(param)
             last = data["lastResult"]
             carrier, number = last["com"], last["nu"]
             # Kuaidi100 may correct a wrong carrier code (autoCheck=1) and push under the new one: the

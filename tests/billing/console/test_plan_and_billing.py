@@ -212,3 +212,47 @@ def test_a_plan_smaller_than_what_the_store_has_says_so_and_keeps_everything(own
     Subscription.objects.filter(store=store_a).update(plan=Plan.objects.get(code="basic"))
     page = text(owner_a.get("/console/billing/"))
     assert "Staff accounts: you have 2, 基础版 Basic allows 1." in page
+
+
+def test_a_paid_checkout_link_pays_once(owner_a, store_a, eager_tasks):
+    link = subscribe(owner_a)
+    pay(owner_a, link, eager_tasks)
+    again = pay(owner_a, link, eager_tasks)
+    assert "This checkout is paid already." in text(again)
+    assert Invoice.objects.filter(store=store_a).count() == 1
+    assert BillingEvent.objects.filter(type="invoice.paid").count() == 1
+
+
+def test_a_declined_card_leaves_the_link_usable_and_a_plan_granted_by_hand_as_it_was(
+    owner_a, store_a, eager_tasks
+):
+    Subscription.objects.filter(store=store_a).update(
+        plan=Plan.objects.get(code="flagship"),
+        status="active",
+        provider="manual",
+        current_period_end=timezone.now() + timedelta(days=1),
+    )
+    link = subscribe(owner_a)
+    pay(owner_a, link, eager_tasks, outcome="decline")
+    sub = Subscription.objects.select_related("plan").get(store=store_a)
+    assert (sub.plan.code, sub.provider, sub.stripe_subscription_id) == ("flagship", "manual", "")
+    pay(owner_a, link, eager_tasks)  # then paid with another card
+    assert state(store_a) == ("basic", "active", "")
+
+
+def test_a_signed_checkout_token_that_is_not_ours_is_refused(owner_a, store_a):
+    from django.core import signing
+
+    from billing.checkout import CHECKOUT_SALT
+
+    for payload in (["x"], {"store": store_a.schema_name, "plan": "basic", "interval": "month"}, "text"):
+        token = signing.dumps(payload, salt=CHECKOUT_SALT)
+        response = owner_a.get(f"/console/billing/sandbox/checkout/{token}/", follow=True)
+        assert response.status_code == 200 and "This checkout link is not valid any more." in text(response)
+
+
+def test_without_stripe_keys_or_the_sandbox_there_is_no_online_subscription(owner_a, store_a, settings):
+    settings.BILLING_SANDBOX = False
+    refused = owner_a.post("/console/billing/checkout/", {"plan": "basic", "interval": "month"}, follow=True)
+    assert "Online subscription is not set up on this platform yet." in text(refused)
+    assert state(store_a) == ("trial", "trialing", "")
