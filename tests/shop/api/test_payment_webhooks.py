@@ -409,3 +409,69 @@ def test_a_refund_notification_from_another_provider_than_the_refunds_is_refused
         assert Refund.objects.get(pk=refund.pk).status == Refund.Status.PENDING
         assert payments.apply_event(provider_code="sandbox", event=event) == "refunded"
     connection.set_schema_to_public()
+
+
+def _resigned(store, headers: dict, body: bytes, change) -> tuple[dict, bytes]:
+    """A notification changed after the fact and signed again with the store's sandbox key: what only a
+    holder of the key could send. Our own checks must still hold."""
+    from shop.payments.sandbox import NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
+
+    data = json.loads(body)
+    change(data)
+    new_body = json.dumps(data).encode() if not isinstance(data, bytes) else data
+    with schema_context(store.schema_name):
+        provider = provider_for(store, "sandbox")
+    connection.set_schema_to_public()
+    stamp, nonce = headers[TIMESTAMP_HEADER], headers[NONCE_HEADER]
+    return {**headers, SIGNATURE_HEADER: provider._sign(stamp, nonce, new_body)}, new_body
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda d: d.update(transaction_id="9" * 100_000), id="huge transaction id"),
+        pytest.param(lambda d: d.update(transaction_id="SBX\u0000x"), id="NUL in the transaction id"),
+        pytest.param(lambda d: d.update(occurred_at="9999-12-31T23:59:59+00:00"), id="paid in the year 9999"),
+        pytest.param(lambda d: d.update(occurred_at="0001-01-01T00:00:00+00:00"), id="paid in the year 1"),
+        pytest.param(lambda d: d.update(id="evt " * 40), id="an event id that is no id"),
+    ],
+)
+def test_a_validly_signed_notification_our_records_cannot_hold_is_refused(shop, buyer_api, change):
+    order = placed(buyer_api, shop)
+    started = start(buyer_api, order["number"])
+    headers, body = _resigned(shop.store, *sandbox_notification(shop.store, started["out_trade_no"]), change)
+    before = Snapshot(shop.store.schema_name).take()
+
+    response = notify(shop.store, "sandbox", headers, body)
+
+    assert response.status_code == 400 and response.json()["code"] == "FAIL"
+    assert Snapshot(shop.store.schema_name).take() == before
+    assert order_of(shop, order["number"]).status == Order.Status.PENDING_PAYMENT
+
+
+@pytest.mark.parametrize("depth", [950, 5000])
+def test_json_nested_too_deeply_is_refused_everywhere(shop, buyer_api, depth):
+    deep = b'{"phone": ' + b"[" * depth + b"]" * depth + b"}"
+    client_api = buyer_api.client if hasattr(buyer_api, "client") else buyer_api
+    answer = client_api.post("/api/v1/buyer/auth/sms-code/", deep, content_type="application/json")
+    connection.set_schema_to_public()
+    assert answer.status_code == 400
+    assert notify(shop.store, "sandbox", {}, b"[" * depth).status_code == 400
+    stripe_answer = notify(shop.store, "stripe", {"Stripe-Signature": "t=1,v1=x"}, b"[" * depth)
+    assert stripe_answer.status_code in (400, 404)
+
+
+def test_a_validly_signed_body_nested_too_deeply_is_refused(shop):
+    from shop.payments.sandbox import NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
+
+    body = b"[" * 5000 + b"]" * 5000
+    with schema_context(shop.store.schema_name):
+        provider = provider_for(shop.store, "sandbox")
+    connection.set_schema_to_public()
+    stamp, nonce = str(int(time.time())), "n" * 32
+    headers = {
+        TIMESTAMP_HEADER: stamp,
+        NONCE_HEADER: nonce,
+        SIGNATURE_HEADER: provider._sign(stamp, nonce, body),
+    }
+    assert notify(shop.store, "sandbox", headers, body).status_code == 400
