@@ -4,6 +4,7 @@ holds, with their bounds in the OpenAPI schema; text that is text; money by the 
 base of input serializers, which refuses unknown fields and empty changes."""
 
 from collections.abc import Mapping
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
@@ -67,11 +68,16 @@ class CharField(serializers.CharField):
     {"anyOf": [{"type": "string", "example": "12.50"}, {"type": "number"}], "nullable": True}
 )
 class MoneyField(serializers.CharField):
-    """An amount as a string ("12.50") or a JSON number, checked by the one money helper (never read as a
-    float): no exponent, no other scripts' digits, nothing beyond its maximum. The text goes on to the
+    """An amount as a string ("12.50") or a JSON number (read exactly by the API's JSON parser, never as a
+    float), checked by the one money helper: no exponent, no other scripts' digits, nothing beyond its
+    maximum. A float (from anywhere but that parser) or a yes/no is refused. The text goes on to the
     service, which parses it again with the same helper."""
 
     def to_internal_value(self, data):
+        if isinstance(data, float | bool):
+            raise serializers.ValidationError(_('Send the amount as text, such as "12.50".'), code="invalid")
+        if isinstance(data, Decimal):  # a JSON number, as written
+            data = str(data)
         text = super().to_internal_value(data)
         try:
             parse_money(text, field="")

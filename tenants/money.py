@@ -59,8 +59,18 @@ def parse_amount(value) -> Decimal:
     return amount
 
 
+_THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
+
+
 def _amount_text(value) -> str:
-    return str(value).strip().replace(",", "").replace("¥", "").replace("￥", "")
+    """The amount's text without its currency sign and thousands separators. A comma anywhere else
+    ("0,05", "2,5": a decimal comma) is refused, never read as a bigger amount."""
+    text = str(value).strip().replace("¥", "").replace("￥", "").strip()
+    if "," in text:
+        if not _THOUSANDS.fullmatch(text):
+            raise MoneyError(f"not an amount: {str(value)[:40]!r}")
+        text = text.replace(",", "")
+    return text
 
 
 # Currencies whose smallest unit is the whole unit (Stripe's zero-decimal list): ¥100 is 100 of them, not

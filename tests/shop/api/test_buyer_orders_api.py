@@ -229,3 +229,27 @@ def test_a_provider_that_refuses_to_start_answers_502_and_the_order_stays_payabl
     assert "could not start this payment" in str(refused.json()) and "内部错误" not in str(refused.json())
     started = buyer_api.post(f"{ORDERS}{order['number']}/pay/", {"provider": "sandbox"})
     assert started.status_code == 200 and started.json()["kind"] == "redirect"
+
+
+def _raw_order(buyer_api, shop, amount_json: str, key: str):
+    body = (
+        f'{{"lines": [{{"sku": {shop.small.pk}, "quantity": 1}}], "address": {shop.address.pk}, '
+        f'"expected_payable": {amount_json}}}'
+    )
+    return buyer_api.post("/api/v1/buyer/orders/", body.encode(), HTTP_IDEMPOTENCY_KEY=key)
+
+
+@pytest.mark.parametrize("amount_json", ["1e1", "2.5E0", "1e-2", "3.0e+1", "true", "29.899999999"])
+def test_money_in_exponent_notation_or_as_yes_no_in_a_json_number_is_refused(shop, buyer_api, amount_json):
+    order = _raw_order(buyer_api, shop, amount_json, key=f"raw-{amount_json}")
+    assert order.status_code == 400, order.content
+    assert "expected_payable" in order.json()
+    assert buyer_api.get("/api/v1/buyer/orders/").json()["count"] == 0
+
+
+def test_money_as_a_plain_json_number_is_read_exactly(shop, buyer_api):
+    payable = place(buyer_api, shop, [(shop.small, 1)], key="quote-first").json()["payable"]
+    buyer_api.post(f"/api/v1/buyer/orders/{0}/cancel/")  # nothing: the first order stays as it is
+    order = _raw_order(buyer_api, shop, payable, key="raw-exact")  # e.g. 37.90, a JSON number
+    assert order.status_code == 201, order.content
+    assert order.json()["payable"] == payable

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from tenants.money import MoneyError, from_minor_units, to_minor_units
+from tenants.money import MoneyError, from_minor_units, parse_amount, to_minor_units, to_money
 
 
 @pytest.mark.parametrize(
@@ -37,3 +37,17 @@ def test_a_fraction_of_a_yen_is_refused_not_rounded():
 def test_only_integers_come_back_from_minor_units(bad):
     with pytest.raises(MoneyError):
         from_minor_units(bad)
+
+
+@pytest.mark.parametrize("text", ["0,05", "2,5", "1,0", "12,50", "1,2345", ",5", "1,,000"])
+def test_a_comma_that_is_no_thousands_separator_is_refused_never_read_bigger(text):
+    for parse in (to_money, parse_amount):
+        with pytest.raises(MoneyError):
+            parse(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"), [("1,200", "1200.00"), ("¥12,345.60", "12345.60"), ("-1,000", "-1000.00")]
+)
+def test_thousands_separators_are_read(text, amount):
+    assert str(parse_amount(text)) == amount
