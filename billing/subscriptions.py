@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 REMINDER_DAYS = (3, 1)
 MANUAL = "manual"  # a plan the operator granted by hand
+MAX_TRIAL_AHEAD_DAYS = 90  # however often it is extended
 STRIPE_STATUSES = {
     "trialing": Subscription.Status.TRIALING,
     "active": Subscription.Status.ACTIVE,
@@ -328,7 +329,12 @@ def extend_trial(*, store: Store, actor, days, reason: str) -> Subscription:
         raise InvalidInput({"days": [_("Only a trial can be extended.")]})
     now = timezone.now()
     before = subscription.trial_ends_at
-    subscription.trial_ends_at = max(before or now, now) + timedelta(days=days)
+    extended = max(before or now, now) + timedelta(days=days)
+    if extended > now + timedelta(days=MAX_TRIAL_AHEAD_DAYS):
+        raise InvalidInput(
+            {"days": [_("A trial can run at most %(n)s days from today.") % {"n": MAX_TRIAL_AHEAD_DAYS}]}
+        )
+    subscription.trial_ends_at = extended
     subscription.status = Subscription.Status.TRIALING
     subscription.reminders_sent = []
     subscription.save(update_fields=["trial_ends_at", "status", "reminders_sent"])

@@ -87,6 +87,10 @@ def subdomain_problem(slug: str) -> str | None:
         return _("Use only lowercase letters, digits and hyphens.")
     if slug in RESERVED_SUBDOMAINS:
         return _("“%(slug)s” is reserved. Please choose another subdomain.") % {"slug": slug}
+    if slug[2:4] == "--":
+        # "xn--…" is how a browser writes a name in another script (a look-alike of another store's name);
+        # "ab--" labels are reserved for such encodings by the DNS rules (RFC 5891).
+        return _("A subdomain cannot have two hyphens after its first two letters.")
     return None
 
 

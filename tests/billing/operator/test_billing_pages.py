@@ -127,3 +127,14 @@ def test_month_by_month_counts_trials_conversions_endings_and_money(operator_cli
     assert len(monthly_series(now=now)) == 12
     page = text(operator_client.get("/operator/billing/"))
     assert f'data-month="{timezone.localtime(now):%Y-%m}"' in page and "<svg" in page
+
+
+def test_a_trial_is_never_extended_past_ninety_days_from_today(operator_client, store_a):
+    for _ in range(2):
+        operator_client.post(f"/operator/stores/{store_a.pk}/extend-trial/", {"days": "40", "reason": "展会"})
+    ends = Subscription.objects.get(store=store_a).trial_ends_at
+    refused = operator_client.post(
+        f"/operator/stores/{store_a.pk}/extend-trial/", {"days": "40", "reason": "再延"}
+    )
+    assert refused.status_code == 400 and "at most 90 days from today" in text(refused)
+    assert Subscription.objects.get(store=store_a).trial_ends_at == ends

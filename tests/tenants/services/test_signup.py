@@ -72,6 +72,8 @@ class TestSignupService:
             ("operator", "reserved"),
             ("console", "reserved"),
             ("", "Choose a subdomain"),
+            ("xn--80ak6aa92e", "two hyphens"),  # a look-alike name in another script, as browsers write it
+            ("ab--cd", "two hyphens"),
         ],
     )
     def test_bad_subdomains_are_refused_on_the_field(self, subdomain, message_part):
