@@ -7,6 +7,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from django.core import signing
 from django.db import transaction
@@ -19,6 +20,7 @@ from billing.providers import SANDBOX, STRIPE
 from tenants import activity
 from tenants.errors import InvalidInput, NotAllowed
 from tenants.models import Store
+from tenants.money import to_money
 
 CHECKOUT_SALT = "billing.sandbox.checkout"
 CHECKOUT_MAX_AGE = 3600
@@ -162,8 +164,11 @@ def _send_subscription(event_type, subscription, *, plan, interval, status, end,
     _send(event_type, obj, event_id=event_id)
 
 
-def _send_invoice(subscription, *, plan, interval, paid, start, end, sub_id, event_id="") -> None:
+def _send_invoice(
+    subscription, *, plan, interval, paid, start, end, sub_id, event_id="", amount=None
+) -> None:
     obj = providers.sandbox_invoice_object(
+        amount=amount,
         subscription=subscription,
         plan=plan,
         interval=interval,
@@ -233,12 +238,33 @@ def sandbox_pay(*, store: Store, actor, token: str, succeed: bool = True) -> San
     return checkout
 
 
+def _share(part: timedelta, whole: timedelta) -> Decimal:
+    """part / whole, exactly (whole seconds; never a float)."""
+    return Decimal(part // timedelta(seconds=1)) / Decimal(whole // timedelta(seconds=1))
+
+
+def prorated_change(subscription: Subscription, plan: Plan, interval: str, *, now) -> tuple:
+    """What a change of plan costs now and when the new period ends, as Stripe prorates: the unused part of
+    what was paid is credited; on the same billing period the period's end stays and only the rest of it is
+    charged at the new price; a new billing period starts now, at its full price less the credit."""
+    old_end = subscription.current_period_end or now
+    remaining = max(old_end - now, timedelta(0))
+    credit = subscription.plan.price(subscription.interval) * _share(remaining, PERIOD[subscription.interval])
+    if interval == subscription.interval:
+        charge = plan.price(interval) * _share(remaining, PERIOD[interval]) - credit
+        end = old_end
+    else:
+        charge = plan.price(interval) - credit
+        end = now + PERIOD[interval]
+    return max(to_money(charge), Decimal("0.00")), end
+
+
 def sandbox_change_plan(*, subscription: Subscription, plan: Plan, interval: str) -> None:
     now = timezone.now()
-    end = now + PERIOD[interval]
+    charge, end = prorated_change(subscription, plan, interval, now=now)
     changed = {"plan": plan, "interval": interval, "sub_id": subscription.stripe_subscription_id}
     _send_subscription("customer.subscription.updated", subscription, status="active", end=end, **changed)
-    _send_invoice(subscription, paid=True, start=now, end=end, **changed)
+    _send_invoice(subscription, paid=True, start=now, end=end, amount=charge, **changed)
 
 
 SANDBOX_PORTAL_ACTIONS = ("cancel", "resume", "renew", "fail_renewal")

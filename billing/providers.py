@@ -214,9 +214,11 @@ def sandbox_invoice_object(
     period_start: int,
     period_end: int,
     sub_id: str,
+    amount=None,
 ) -> dict:
+    """An invoice of the plan's price for the period, or of `amount` (a prorated change)."""
     store = subscription.store
-    amount = to_minor_units(plan.price(interval), plan.currency)
+    amount = to_minor_units(plan.price(interval) if amount is None else amount, plan.currency)
     invoice_id = "in_sandbox_" + secrets.token_hex(8)
     return {
         "id": invoice_id,

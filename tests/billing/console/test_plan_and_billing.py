@@ -76,7 +76,8 @@ def test_a_merchant_on_trial_subscribes_switches_and_cancels_in_the_sandbox(owne
     assert "Your plan is changed." in text(switched)
     assert state(store_a) == ("pro", "active", "")
     assert Subscription.objects.get(store=store_a).interval == "year"
-    assert sorted(str(i.amount) for i in Invoice.objects.filter(store=store_a)) == ["2990.00", "99.00"]
+    # ¥2990 for the year, less the unused month of Basic just paid (¥99): a new billing period from now
+    assert sorted(str(i.amount) for i in Invoice.objects.filter(store=store_a)) == ["2891.00", "99.00"]
 
     # the portal: cancel at the end of the period, then change one's mind
     portal = owner_a.post("/console/billing/portal/")

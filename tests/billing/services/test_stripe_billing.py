@@ -139,3 +139,26 @@ def test_the_same_plan_again_is_refused(in_store_a):
     with pytest.raises(InvalidInput) as refused:
         start(in_store_a, plan="basic")
     assert "already" in refused.value.message
+
+
+def test_a_change_of_plan_is_prorated_to_the_fen(in_store_a):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    basic, pro = Plan.objects.get(code="basic"), Plan.objects.get(code="pro")
+    sub = Subscription(
+        store=in_store_a, plan=basic, interval="month", current_period_end=now + timedelta(days=15)
+    )
+    # half of the month left: ¥299 × ½ − ¥99 × ½ = ¥100.00, and the period's end stays
+    assert checkout.prorated_change(sub, pro, "month", now=now) == (
+        Decimal("100.00"),
+        now + timedelta(days=15),
+    )
+    # a smaller plan for the rest of the month costs nothing now (the credit is larger)
+    assert checkout.prorated_change(sub, basic, "month", now=now)[0] == Decimal("0.00")
+    # to yearly: a new year from now, ¥2990 less the unused half month of Basic (¥49.50)
+    charge, end = checkout.prorated_change(sub, pro, "year", now=now)
+    assert (charge, end) == (Decimal("2940.50"), now + timedelta(days=365))
