@@ -123,3 +123,16 @@ def log_in_as_owner(page, console) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(console("/console/"))
+
+
+@pytest.fixture
+def desktop(browser, committed_db):
+    """A desktop-sized page (the merchant's console), next to the phone-sized `page`."""
+    context = browser.new_context(
+        viewport={"width": 1440, "height": 900}, device_scale_factor=1, locale="en-US"
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+    connection.set_schema_to_public()

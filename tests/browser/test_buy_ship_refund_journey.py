@@ -44,26 +44,15 @@ def store(committed_db, media_root):
     connection.set_schema_to_public()
 
 
-@pytest.fixture
-def merchant(browser, committed_db):
-    context = browser.new_context(
-        viewport={"width": 1440, "height": 900}, device_scale_factor=1, locale="en-US"
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
-    connection.set_schema_to_public()
-
-
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"buy_ship_refund_{name}.png"), full_page=True)
 
 
 def test_buyer_pays_merchant_ships_buyer_receives_and_gets_part_of_it_refunded(
-    page, merchant, live_server_url, store, eager_tasks
+    page, desktop, live_server_url, store, eager_tasks
 ):
+    merchant = desktop  # the merchant at a desktop, next to the buyer's phone
     store, tea = store
     shop_url = lambda path: host_url(live_server_url, store.host, path)  # noqa: E731
 

@@ -49,18 +49,6 @@ def store_with_orders(committed_store, media_root):
         connection.set_schema_to_public()
 
 
-@pytest.fixture
-def desktop(browser, committed_db):
-    context = browser.new_context(
-        viewport={"width": 1440, "height": 900}, device_scale_factor=1, locale="en-US"
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
-    connection.set_schema_to_public()
-
-
 def _shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"order-journey-{name}.png"), full_page=True)
