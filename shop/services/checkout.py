@@ -139,7 +139,7 @@ def place_or_find_order(*, buyer, data: CheckoutInput) -> PlacedOrder:
         raise InvalidInput({"idempotency_key": [_("Reload the checkout page and try again.")]})
     existing = Order.objects.filter(buyer=buyer, idempotency_key=key).first()
     if existing is not None:
-        return PlacedOrder(existing, created=False)
+        return PlacedOrder(_same_order(existing, data), created=False)
     try:
         with transaction.atomic():
             return PlacedOrder(_place(buyer, data, key), created=True)
@@ -149,7 +149,24 @@ def place_or_find_order(*, buyer, data: CheckoutInput) -> PlacedOrder:
         existing = Order.objects.filter(buyer=buyer, idempotency_key=key).first()
         if existing is None:
             raise
-        return PlacedOrder(existing, created=False)
+        return PlacedOrder(_same_order(existing, data), created=False)
+
+
+def _same_order(existing: Order, data: CheckoutInput) -> Order:
+    """The order a key placed, for a retry of the same request. The same key with other lines is another
+    order, not a retry: refused rather than answered with the first (a cart's lines are gone once it
+    placed its order, so a retry from the cart is taken as the same)."""
+    if not data.from_cart and data.lines:
+        asked = dict(_lines(data.lines))
+        placed: dict[int, int] = {}
+        for sku_id, quantity in existing.lines.values_list("sku_id", "quantity"):
+            placed[sku_id] = placed.get(sku_id, 0) + quantity
+        if asked != placed:
+            raise Conflict(
+                _("This checkout was used for another order already. Reload the page and order again."),
+                code=ErrorCode.CONFLICT,
+            )
+    return existing
 
 
 def require_taking_orders() -> None:

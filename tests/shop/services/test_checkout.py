@@ -41,6 +41,19 @@ def test_the_same_key_makes_one_order(shop):
     assert SKU.objects.get(pk=shop.small.pk).stock == 9
 
 
+def test_the_same_key_with_other_lines_is_refused_not_answered_with_the_first_order(shop):
+    first = shop.place([(shop.small, 1)], key="k-2")
+    for other in ([(shop.small, 2)], [(shop.large, 1)], [(shop.small, 1), (shop.large, 1)]):
+        with pytest.raises(Conflict) as refused:
+            shop.place(other, key="k-2")
+        assert "used for another order" in refused.value.message
+    assert list(Order.objects.values_list("pk", flat=True)) == [first.pk]
+    assert (
+        SKU.objects.get(pk=shop.small.pk).stock == 9
+        and SKU.objects.get(pk=shop.large.pk).stock == shop.large.stock
+    )
+
+
 def test_placing_says_whether_the_key_placed_the_order_now(shop):
     def placed(key):
         data = checkout.CheckoutInput(
