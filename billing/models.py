@@ -26,6 +26,13 @@ FEATURE_LABELS = {
     "posters": _("Referral posters"),
 }
 LIMIT_KEYS = tuple(LIMIT_LABELS)
+
+# Who bills a subscription: a provider (Stripe, or the billing sandbox that speaks like it), or nobody (a
+# plan the operator granted by hand, which earns nothing and which the clock ends).
+STRIPE = "stripe"
+SANDBOX = "sandbox"
+MANUAL = "manual"
+BILLED_BY_PROVIDER = (STRIPE, SANDBOX)
 FEATURE_KEYS = tuple(FEATURE_LABELS)
 
 
@@ -78,6 +85,11 @@ class Plan(models.Model):
     def is_paid(self) -> bool:
         return not self.is_trial and (self.price_monthly > 0 or self.price_yearly > 0)
 
+    @property
+    def is_on_sale(self) -> bool:
+        """A plan a store can subscribe to now: paid, offered, not retired."""
+        return self.is_paid and self.is_public and not self.is_retired
+
 
 class Subscription(models.Model):
     class Interval(models.TextChoices):
@@ -127,7 +139,7 @@ class Subscription(models.Model):
         now = timezone.now()
         if (
             self.status == self.Status.ACTIVE
-            and self.provider in ("stripe", "sandbox")
+            and self.provider in BILLED_BY_PROVIDER
             and not self.converted_at
         ):
             self.converted_at = now

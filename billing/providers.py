@@ -16,13 +16,10 @@ import stripe
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from billing.models import Plan, Subscription
+from billing.models import SANDBOX, STRIPE, Plan, Subscription
 from tenants.errors import ErrorCode, InvalidInput, ProviderError, ProviderUnavailable
 from tenants.inputs import load_json
 from tenants.money import to_minor_units
-
-SANDBOX = "sandbox"
-STRIPE = "stripe"
 
 
 class InvalidWebhook(Exception):
@@ -62,7 +59,7 @@ def parse_webhook(provider: str, *, headers, body: bytes) -> WebhookEvent:
     secret = webhook_secret(provider)
     if provider not in (SANDBOX, STRIPE) or not secret:
         raise InvalidWebhook("billing webhooks are not configured")
-    signature = headers.get("Stripe-Signature") or headers.get("HTTP_STRIPE_SIGNATURE") or ""
+    signature = headers.get("Stripe-Signature") or ""
     try:
         stripe.Webhook.construct_event(body, signature, secret)
         raw = load_json(body)

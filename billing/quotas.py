@@ -27,9 +27,9 @@ def limit(store, key: str) -> int | None:
 
 def plan_that_lifts(key: str, needed: int) -> Plan | None:
     """The first plan on offer (in the catalogue's order) that allows `needed` of `key`."""
-    for plan in Plan.objects.filter(is_public=True, is_retired=False, trial_days=0).order_by(
-        "sort_order", "id"
-    ):
+    from billing.selectors import plans_on_sale
+
+    for plan in plans_on_sale():
         allowed = plan.limit(key)
         if allowed is None or allowed >= needed:
             return plan
@@ -72,6 +72,16 @@ def distribution_levels(store) -> int:
     return min(
         allowed if allowed is not None else LEGAL_MAX_DISTRIBUTION_LEVELS, LEGAL_MAX_DISTRIBUTION_LEVELS
     )
+
+
+def over_limits(plan: Plan, counts: dict[str, int]) -> list[dict]:
+    """What a store with `counts` has more of than `plan` allows: kept, but no more can be added."""
+    rows = []
+    for key, used in counts.items():
+        allowed = plan.limit(key)
+        if allowed is not None and used > allowed:
+            rows.append({"label": LIMIT_LABELS.get(key, key), "used": used, "limit": allowed})
+    return rows
 
 
 def usage_summary(store, counts: dict[str, int]) -> list[dict]:

@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from billing.models import Invoice, Plan, Subscription
+from billing.models import BILLED_BY_PROVIDER, Invoice, Plan, Subscription
 from tenants.models import Store
 from tenants.money import to_money
 
@@ -31,7 +31,9 @@ def stores_with_plans(stores: QuerySet, *, plan_code: str = "") -> QuerySet:
     return stores
 
 
-PAYING = ("stripe", "sandbox")  # a plan granted by hand earns nothing
+def plans_on_sale() -> list[Plan]:
+    """The plans a store can subscribe to now, in the catalogue's order."""
+    return [plan for plan in Plan.objects.order_by("sort_order", "id") if plan.is_on_sale]
 
 
 def monthly_value(subscription) -> Decimal:
@@ -51,17 +53,15 @@ def revenue_summary(*, now=None) -> dict:
             store__status__in=[Store.Status.ACTIVE, Store.Status.SUSPENDED]
         )
     )
-    paying = [
-        s
-        for s in subs
-        if s.provider in PAYING and s.status in (Subscription.Status.ACTIVE, Subscription.Status.PAST_DUE)
-    ]
+    billed = (Subscription.Status.ACTIVE, Subscription.Status.PAST_DUE)
+    paying = [s for s in subs if s.provider in BILLED_BY_PROVIDER and s.status in billed]
+    paying_ids = {s.pk for s in paying}
     by_plan: dict[int, dict] = {}
     for plan in Plan.objects.order_by("sort_order", "id"):
         by_plan[plan.pk] = {"plan": plan, "paying": 0, "trialing": 0, "mrr": Decimal("0.00")}
     for sub in subs:
         row = by_plan[sub.plan_id]
-        if sub in paying:
+        if sub.pk in paying_ids:
             row["paying"] += 1
             row["mrr"] += monthly_value(sub)
         elif sub.status == Subscription.Status.TRIALING:
@@ -120,7 +120,7 @@ def monthly_series(*, months: int = 12, now=None) -> list[dict]:
                         if s.converted_at
                         and s.converted_at < month_end
                         and (s.ended_at is None or s.ended_at >= month_end)
-                        and s.provider in PAYING
+                        and s.provider in BILLED_BY_PROVIDER
                     ),
                     Decimal("0.00"),
                 ),
@@ -134,3 +134,13 @@ def monthly_series(*, months: int = 12, now=None) -> list[dict]:
         row["mrr_y"] = 110 - row["mrr_height"]
         row["revenue_y"] = 110 - row["revenue_height"]
     return rows
+
+
+def trial_days_to_announce(store) -> int | None:
+    """The days left of the store's free trial once it is time to say so on every console page (from the
+    first reminder on), else None."""
+    from billing.subscriptions import REMINDER_DAYS
+
+    sub = Subscription.objects.filter(store_id=store.pk, status=Subscription.Status.TRIALING).first()
+    days = sub.trial_days_left if sub else None
+    return days if days is not None and days <= max(REMINDER_DAYS) else None

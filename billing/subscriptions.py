@@ -16,18 +16,17 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.models import Invoice, Plan, Subscription
-from billing.providers import STRIPE, WebhookEvent, plan_for_price
+from billing.models import MANUAL, STRIPE, Invoice, Plan, Subscription
+from billing.providers import WebhookEvent, plan_for_price
 from tenants.errors import InvalidInput
 from tenants.models import BillingLock, Store
 from tenants.money import from_minor_units
-from tenants.services.operator import record_operator_action
+from tenants.services.operator import record_operator_action, require_reason
 from tenants.services.store_settings import set_billing_lock
 
 log = logging.getLogger(__name__)
 
 REMINDER_DAYS = (3, 1)
-MANUAL = "manual"  # a plan the operator granted by hand
 MAX_TRIAL_AHEAD_DAYS = 90  # however often it is extended
 STRIPE_STATUSES = {
     "trialing": Subscription.Status.TRIALING,
@@ -322,8 +321,7 @@ def extend_trial(*, store: Store, actor, days, reason: str) -> Subscription:
     from tenants.inputs import parse_int
 
     days = parse_int(days, field="days", minimum=1, maximum=90)
-    if not (reason or "").strip():
-        raise InvalidInput({"reason": [_("Say why: it goes in the audit log.")]})
+    reason = require_reason(reason, message=_("Say why: it goes in the audit log."))
     subscription = locked(store)
     if subscription.status not in (Subscription.Status.TRIALING, Subscription.Status.EXPIRED):
         raise InvalidInput({"days": [_("Only a trial can be extended.")]})
@@ -343,7 +341,7 @@ def extend_trial(*, store: Store, actor, days, reason: str) -> Subscription:
         actor=actor,
         action="billing.extend_trial",
         target=store,
-        reason=reason.strip(),
+        reason=reason,
         changes={
             "trial_ends_at": [before.isoformat() if before else "", subscription.trial_ends_at.isoformat()]
         },
@@ -357,8 +355,7 @@ def grant_plan(*, store: Store, actor, plan_code: str, until, reason: str) -> Su
     plan = Plan.objects.filter(code=plan_code).first()
     if plan is None:
         raise InvalidInput({"plan": [_("Choose one of the plans.")]})
-    if not (reason or "").strip():
-        raise InvalidInput({"reason": [_("Say why: it goes in the audit log.")]})
+    reason = require_reason(reason, message=_("Say why: it goes in the audit log."))
     if until is None or until <= timezone.now():
         raise InvalidInput({"until": [_("Choose a date in the future.")]})
     subscription = locked(store)
@@ -368,18 +365,12 @@ def grant_plan(*, store: Store, actor, plan_code: str, until, reason: str) -> Su
     ):
         raise InvalidInput({"plan": [_("This store pays through Stripe: its plan changes there.")]})
     before = (subscription.plan.code, subscription.status)
-    subscription.plan = plan
-    subscription.status = Subscription.Status.ACTIVE
-    subscription.current_period_end = until
-    subscription.grace_ends_at = None
-    subscription.provider = MANUAL
-    subscription.save()
-    refresh_lock(subscription)
+    _paid_by_hand(subscription, plan, until=until)
     record_operator_action(
         actor=actor,
         action="billing.grant_plan",
         target=store,
-        reason=reason.strip(),
+        reason=reason,
         changes={"plan": [before[0], plan.code], "status": [before[1], subscription.status]},
     )
     return subscription
@@ -398,11 +389,15 @@ def keep_demo_paid(*, store: Store, plan_code: str, days: int = 365) -> Subscrip
         and subscription.current_period_end > now + timedelta(days=30)
     ):
         return subscription  # paid well ahead already: a second seed changes nothing
-    plan = Plan.objects.get(code=plan_code)
+    return _paid_by_hand(subscription, Plan.objects.get(code=plan_code), until=now + timedelta(days=days))
+
+
+def _paid_by_hand(subscription: Subscription, plan: Plan, *, until) -> Subscription:
+    """On `plan`, paid until `until`, by hand (no provider bills it; the clock ends it then)."""
     subscription.plan = plan
     subscription.status = Subscription.Status.ACTIVE
     subscription.provider = MANUAL
-    subscription.current_period_end = now + timedelta(days=days)
+    subscription.current_period_end = until
     subscription.grace_ends_at = None
     subscription.save()
     refresh_lock(subscription)

@@ -7,6 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from tenants.errors import DomainError
 
 
+def error_text(error: DomainError) -> str:
+    """A domain error's messages in one line, for a notice (a page without a form field to put them on)."""
+    found = error.as_dict()
+    parts = [m for value in found.values() for m in (value if isinstance(value, list) else [value])]
+    return " ".join(str(m) for m in parts) or error.message
+
+
 def apply_domain_error(form: forms.Form, error: DomainError) -> None:
     for field, messages in error.as_dict().items():
         target = field if field in form.fields else None

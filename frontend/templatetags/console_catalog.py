@@ -43,8 +43,6 @@ def trial_notice(context) -> dict:
     user = getattr(request, "user", None)
     if request is None or not on_store_host(request) or not can_manage_billing(user):
         return {"days_left": None}
-    from billing.models import Subscription
+    from billing.selectors import trial_days_to_announce
 
-    sub = Subscription.objects.filter(store_id=request.tenant.pk, status=Subscription.Status.TRIALING).first()
-    days = sub.trial_days_left if sub else None
-    return {"days_left": days if days is not None and days <= 3 else None, "path": request.path}
+    return {"days_left": trial_days_to_announce(request.tenant), "path": request.path}

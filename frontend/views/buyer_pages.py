@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shop.services import cart as carts
-from tenants.errors import DomainError
 
 
 def render_page(request, template, context, *, tab: str = "account", status: int = 200):
@@ -63,12 +62,6 @@ def with_query(url: str, **params) -> str:
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
     query += [(k, str(v)) for k, v in params.items() if v not in (None, "")]
     return urlunsplit(("", "", parts.path, urlencode(query), ""))
-
-
-def error_text(error: DomainError) -> str:
-    """A domain error's messages in one line, for a notice (a page without a form field to put them on)."""
-    found = error.as_dict()
-    return " ".join(m for value in found.values() for m in (value if isinstance(value, list) else [value]))
 
 
 def form_error_text(form) -> str:

@@ -44,6 +44,11 @@ USAGE_COUNTERS: dict[str, Callable[[], int]] = {
 }
 
 
+def usage_counts() -> dict[str, int]:
+    """What the store has of each thing a plan limits, counted in its schema."""
+    return {key: count() for key, count in USAGE_COUNTERS.items()}
+
+
 # The one-time display of a generated staff password: set by the add, popped by the next page view.
 NEW_PASSWORD_SESSION_KEY = "console.new_staff_password"
 
@@ -169,7 +174,7 @@ def dashboard(request):
     store = request.tenant
     plan = quotas.plan_for(store)
     subscription = getattr(store, "subscription", None)
-    counts = {key: count() for key, count in USAGE_COUNTERS.items()}
+    counts = usage_counts()
     usage = quotas.usage_summary(store, counts)
     for row in usage:
         row["percent"] = min(100, round(row["used"] * 100 / row["limit"])) if row["limit"] else 0

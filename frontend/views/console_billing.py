@@ -8,12 +8,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from billing import checkout
-from billing.models import LIMIT_LABELS, Invoice, Plan, Subscription
+from billing import checkout, quotas
+from billing.models import Invoice, Subscription
 from billing.permissions import can_manage_billing
 from billing.providers import SANDBOX, provider_code
+from billing.selectors import plans_on_sale
+from frontend.forms import error_text
 from frontend.views.access import role_required
-from tenants.errors import DomainError, InvalidInput
+from frontend.views.console import usage_counts
+from tenants.errors import DomainError
 from tenants.links import store_url
 
 ONLY_BILLING = gettext_lazy("Only the owner, an administrator or finance can manage the plan.")
@@ -25,45 +28,19 @@ billing_role = role_required(
 )
 
 
-def _error_text(error: DomainError) -> str:
-    if isinstance(error, InvalidInput):
-        return " ".join(str(m) for messages_ in error.errors.values() for m in messages_)
-    return str(error)
-
-
-def offered_plans():
-    return [plan for plan in Plan.objects.filter(is_public=True, is_retired=False) if plan.is_paid]
-
-
-def _usage() -> dict[str, int]:
-    from frontend.views.console import USAGE_COUNTERS
-
-    return {key: count() for key, count in USAGE_COUNTERS.items()}
-
-
-def over_limits(plan, usage: dict[str, int]) -> list[dict]:
-    """What the store has more of than `plan` allows (kept, but no more can be added)."""
-    rows = []
-    for key, used in usage.items():
-        allowed = plan.limit(key)
-        if allowed is not None and used > allowed:
-            rows.append({"label": LIMIT_LABELS.get(key, key), "used": used, "limit": allowed})
-    return rows
-
-
 @billing_role
 @require_GET
 def billing_page(request):
     store = request.tenant
     subscription = Subscription.objects.select_related("plan").get(store=store)
-    usage = _usage()
-    plans = offered_plans()
+    usage = usage_counts()
+    plans = plans_on_sale()
     for option in plans:
-        option.over = over_limits(option, usage)
+        option.over = quotas.over_limits(option, usage)
     context = {
         "subscription": subscription,
         "plan": subscription.plan,
-        "over_now": over_limits(subscription.plan, usage),
+        "over_now": quotas.over_limits(subscription.plan, usage),
         "plans": plans,
         "invoices": Invoice.objects.filter(store=store).select_related("plan")[:24],
         "paying": checkout.is_paying(subscription),
@@ -90,7 +67,7 @@ def billing_checkout(request):
             cancel_url=store_url(store, "/console/billing/"),
         )
     except DomainError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
         return redirect("console:billing")
     if started.changed_at_once:
         messages.success(request, _("Your plan is changed. It applies now; the difference is prorated."))
@@ -108,7 +85,7 @@ def billing_portal(request):
             )
         )
     except DomainError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
         return redirect("console:billing")
 
 
@@ -119,14 +96,14 @@ def sandbox_checkout(request, token: str):
     try:
         pending = checkout.read_sandbox_checkout(store=store, token=token)
     except DomainError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
         return redirect("console:billing")
     if request.method == "POST":
         succeed = request.POST.get("outcome") != "decline"
         try:
             checkout.sandbox_pay(store=store, actor=request.user, token=token, succeed=succeed)
         except DomainError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
             return redirect("console:billing")
         if succeed:
             messages.success(request, _("Thank you: you are on %(plan)s now.") % {"plan": pending.plan.name})
@@ -147,7 +124,7 @@ def sandbox_portal(request):
                 store=store, actor=request.user, action=request.POST.get("action", "")
             )
         except DomainError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
             return redirect("console:billing")
         said = {
             "cancel": _("Your subscription ends at the end of the period you paid for."),

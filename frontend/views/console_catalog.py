@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from frontend.forms import apply_domain_error
+from frontend.forms import apply_domain_error, error_text
 from frontend.forms_catalog import (
     BrandForm,
     BulkActionForm,
@@ -56,13 +56,6 @@ catalog_editor_required = role_required(
 
 def _forbidden(request):
     return forbidden(request, str(_LOOK_ONLY), back="catalog:products", back_label=str(_BACK))
-
-
-def _error_text(error: DomainError) -> str:
-    parts = []
-    for messages_ in error.as_dict().values():
-        parts.extend(messages_ if isinstance(messages_, list) else [messages_])
-    return " ".join(str(m) for m in parts) or error.message
 
 
 def _product_or_404(pk) -> Product:
@@ -115,7 +108,7 @@ def product_bulk(request):
             category=form.cleaned_data["category"],
         )
     except DomainError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _bulk_done(result.action, result.changed))
     return redirect(back)
@@ -242,7 +235,7 @@ def product_delete(request, pk):
     try:
         products.delete_product(product=product, actor=request.user)
     except DomainError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
         return redirect("catalog:product_edit", pk=product.pk)
     messages.success(request, _("%(title)s was deleted.") % {"title": product.title})
     return redirect("catalog:products")
@@ -274,7 +267,7 @@ def image_action(request, pk, image_id, action):
     except DomainError as error:
         if error.status_code == 404:
             raise Http404(error.message) from error
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     return _gallery_response(request, product.pk)
 
 
@@ -401,7 +394,7 @@ def category_delete(request, pk):
     try:
         categories.delete_category(actor=request.user, category=category)
     except DomainError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("Category %(name)s was deleted.") % {"name": category.name})
     return redirect("catalog:categories")
@@ -469,7 +462,7 @@ def brand_delete(request, pk):
     try:
         brands.delete_brand(actor=request.user, brand=brand)
     except DomainError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("Brand %(name)s was deleted.") % {"name": brand.name})
     return redirect("catalog:brands")

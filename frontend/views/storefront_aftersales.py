@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from frontend.forms import apply_domain_error
+from frontend.forms import apply_domain_error, error_text
 from frontend.forms_storefront_orders import AfterSaleForm, ReturnShipmentForm
 from frontend.views.access import buyer_required
-from frontend.views.buyer_pages import error_text, not_found, render_page
+from frontend.views.buyer_pages import not_found, render_page
 from shop.models import AfterSale
 from shop.selectors import orders as selectors
 from shop.services import aftersales

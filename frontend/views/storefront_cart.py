@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
+from frontend.forms import error_text
 from frontend.forms_storefront_orders import CartAddForm, CartQuantityForm, CartRemoveForm, CartSelectForm
 from frontend.views.access import on_store_host, safe_next
 from frontend.views.buyer_pages import (
     current_cart,
-    error_text,
     form_error_text,
     not_found,
     render_page,

@@ -11,9 +11,10 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from frontend.forms import error_text
 from frontend.forms_storefront_orders import CancelOrderForm
 from frontend.views.access import buyer_required
-from frontend.views.buyer_pages import error_text, form_error_text, order_not_found, order_url, render_page
+from frontend.views.buyer_pages import form_error_text, order_not_found, order_url, render_page
 from shop.models import AfterSale, OrderEvent, OrderLine
 from shop.selectors import orders as selectors
 from shop.selectors.tracking import shipment_timeline

@@ -31,16 +31,17 @@ def record_operator_action(
     )
 
 
-def _require_reason(reason: str) -> str:
+def require_reason(reason: str, *, message: str = "") -> str:
+    """An operator's reason for an action, trimmed; refused when empty (the audit log keeps it)."""
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput({"reason": [_("Give a reason: the merchant will see it.")]})
+        raise InvalidInput({"reason": [message or _("Give a reason: the merchant will see it.")]})
     return reason
 
 
 @transaction.atomic
 def suspend_store(*, store: Store, actor, reason: str) -> Store:
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     store = Store.objects.select_for_update().get(pk=store.pk)
     if store.status != Store.Status.ACTIVE:
         raise Conflict(_("Only an active store can be suspended."))
@@ -61,7 +62,7 @@ def suspend_store(*, store: Store, actor, reason: str) -> Store:
 
 @transaction.atomic
 def reactivate_store(*, store: Store, actor, reason: str) -> Store:
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     store = Store.objects.select_for_update().get(pk=store.pk)
     if store.status != Store.Status.SUSPENDED:
         raise Conflict(_("Only a suspended store can be reactivated."))
@@ -87,7 +88,7 @@ def set_wechat_sub_merchant(
     """Give a store its WeChat Pay sub-merchant number under the platform's service-provider account (and the
     store's own app id there, if it pays in its own official account); "" takes it away. Its buyers pay
     through the platform once the merchant switches WeChat Pay on in "through the platform" mode."""
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     values = {"wechat_sub_mchid": sub_mchid, "wechat_sub_appid": sub_appid}
     errors: dict[str, list[str]] = {}
     for name, value in values.items():
