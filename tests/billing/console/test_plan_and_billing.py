@@ -233,6 +233,7 @@ def test_a_declined_card_leaves_the_link_usable_and_a_plan_granted_by_hand_as_it
         provider="manual",
         current_period_end=timezone.now() + timedelta(days=1),
     )
+    assert "Granted by the platform until" in text(owner_a.get("/console/billing/"))  # no "renews on"
     link = subscribe(owner_a)
     pay(owner_a, link, eager_tasks, outcome="decline")
     sub = Subscription.objects.select_related("plan").get(store=store_a)
